@@ -1,0 +1,13 @@
+"""Building blocks shared by every app's models."""
+
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    """Every row says when it was created and last changed."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

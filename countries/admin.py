@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from countries.models import Country, CountryMembership, RegionalGroup, ReportRegion
+
+
+@admin.register(RegionalGroup)
+class RegionalGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+    ordering = ["order"]
+
+
+@admin.register(ReportRegion)
+class ReportRegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "heading", "code", "order"]
+    ordering = ["order"]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["un_name", "iso3", "iso2", "m49", "status", "regional_group", "report_region"]
+    list_filter = ["status", "regional_group", "report_region"]
+    search_fields = ["un_name", "name_in_sentence", "iso2", "iso3", "m49"]
+    list_select_related = ["regional_group", "report_region"]
+    readonly_fields = ["sort_key", "names", "created_at", "updated_at"]
+    fieldsets = (
+        (None, {"fields": ("un_name", "name_in_sentence", "status")}),
+        ("Codes", {"fields": ("iso2", "iso3", "m49")}),
+        ("Groupings", {"fields": ("regional_group", "report_region")}),
+        ("Names from CLDR", {"fields": ("names", "sort_key")}),
+        ("Record", {"fields": ("created_at", "updated_at")}),
+    )
+
+
+class CountryMembershipInline(admin.TabularInline):
+    model = CountryMembership
+    extra = 0
+    autocomplete_fields = ["country"]
+    fields = ["country", "role", "is_active"]
+
+
+@admin.register(CountryMembership)
+class CountryMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "country", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active", "country__report_region"]
+    search_fields = ["user__email", "country__un_name"]
+    autocomplete_fields = ["user", "country"]
+    list_select_related = ["user", "country"]

@@ -1,0 +1,105 @@
+"""Loading the States, regional groups and report regions from the files in countries/data/.
+
+The functions take the model classes as arguments so that the data migration can pass its
+historical models and the `load_countries` command the current ones; both run the same code.
+Loading is an upsert keyed by ISO alpha-3 code, so running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from babel import Locale
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+STATES_FILE = DATA_DIR / "states.csv"
+GROUPINGS_FILE = DATA_DIR / "groupings.yaml"
+
+# Babel locale for each stored language (the UN writes Chinese in simplified characters).
+CLDR_LOCALES = {"ar": "ar", "zh": "zh_Hans", "en": "en", "fr": "fr", "ru": "ru", "es": "es"}
+STATE_COLUMNS = [
+    "iso2",
+    "iso3",
+    "m49",
+    "un_name",
+    "name_in_sentence",
+    "status",
+    "regional_group",
+    "report_region",
+]
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def un_sort_key(name: str) -> str:
+    """UN alphabetical order: accents ignored, so "Côte d'Ivoire" follows "Costa Rica"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def cldr_names(iso2: str) -> dict[str, str]:
+    return {lang: Locale.parse(loc).territories[iso2] for lang, loc in CLDR_LOCALES.items()}
+
+
+def read_states(path: Path = STATES_FILE) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != STATE_COLUMNS:
+            raise ValueError(f"{path}: expected columns {STATE_COLUMNS}, found {reader.fieldnames}")
+        return [dict(row) for row in reader]
+
+
+def load_groupings(group_model, region_model, path: Path = GROUPINGS_FILE) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for row in data["regional_groups"]:
+        group_model.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "order": row["order"]}
+        )
+    for row in data["report_regions"]:
+        region_model.objects.update_or_create(
+            code=row["code"],
+            defaults={"name": row["name"], "heading": row["heading"], "order": row["order"]},
+        )
+
+
+def load_states(country_model, group_model, region_model, path: Path = STATES_FILE) -> LoadSummary:
+    """Upsert every State of the file; staff edits to fields the file does not hold survive."""
+    groups = {g.code: g for g in group_model.objects.all()}
+    regions = {r.code: r for r in region_model.objects.all()}
+    existing = {c.iso3: c for c in country_model.objects.all()}
+    created = updated = unchanged = 0
+    for row in read_states(path):
+        values = {
+            "iso2": row["iso2"],
+            "m49": row["m49"],
+            "un_name": row["un_name"],
+            "name_in_sentence": row["name_in_sentence"],
+            "sort_key": un_sort_key(row["un_name"]),
+            "status": row["status"],
+            "regional_group": groups[row["regional_group"]] if row["regional_group"] else None,
+            "report_region": regions[row["report_region"]],
+            "names": cldr_names(row["iso2"]),
+        }
+        country = existing.get(row["iso3"])
+        if country is None:
+            country_model.objects.create(iso3=row["iso3"], **values)
+            created += 1
+            continue
+        changed = [field for field, value in values.items() if getattr(country, field) != value]
+        if changed:
+            for field in changed:
+                setattr(country, field, values[field])
+            country.save(update_fields=[*changed, "updated_at"])
+            updated += 1
+        else:
+            unchanged += 1
+    return LoadSummary(created=created, updated=updated, unchanged=unchanged)

@@ -1,0 +1,264 @@
+"""The demo data set and the large synthetic history used by benchmarks."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from countries.models import Country, CountryMembership
+from countries.services import sync_reference_countries
+from reports.models import NationalReport, Question, ReportingCycle
+from reports.services import bulk_store_answers, create_missing_cycles, load_questionnaire
+from reports.synthetic import REGION_CAPACITY, SyntheticAnswers
+
+# Reports per past cycle in the demo history. 2014 (68) and 2018 (120, the highest) are the
+# real figures; the others are plausible.
+DEMO_REPORT_COUNTS = {
+    2010: 56,
+    2012: 84,
+    2014: 68,
+    2016: 105,
+    2018: 120,
+    2020: 96,
+    2022: 88,
+    2024: 101,
+}
+# The open cycle: some States have submitted, others are still drafting.
+DEMO_OPEN_CYCLE_SUBMITTED = 45
+DEMO_OPEN_CYCLE_DRAFTS = 20
+# How much more likely States of each region are to report (rates differ widely by region).
+REGION_REPORTING_WEIGHT = {"europe": 3.0, "americas": 2.0, "asia_pacific": 1.4, "africa": 1.2}
+
+DEMO_PASSWORD = "poa-demo-2026"
+DEMO_FOCAL_POINT_COUNTRIES = ["GHA", "MEX", "PHL"]
+SECRETARIAT_REVIEWERS = "Secretariat reviewers"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+
+
+def load_reference_data() -> None:
+    """Countries, the shipped questionnaire and the real cycles; safe to run again."""
+    sync_reference_countries()
+    load_questionnaire()
+    create_missing_cycles()
+
+
+def _pick_reporters(rng: random.Random, countries: list[Country], count: int) -> list[Country]:
+    """`count` distinct States, drawn with region weights (weighted sampling without repeats)."""
+    keyed = sorted(
+        countries,
+        key=lambda c: rng.random() ** (1 / REGION_REPORTING_WEIGHT[c.report_region.code]),
+        reverse=True,
+    )
+    return keyed[:count]
+
+
+def _submitted_at(cycle: ReportingCycle, rng: random.Random) -> datetime.datetime:
+    day = cycle.opens_on + datetime.timedelta(
+        days=rng.randint(0, max((cycle.due_on - cycle.opens_on).days + 60, 1))
+    )
+    return datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=datetime.UTC)
+
+
+def write_cycle_reports(
+    *,
+    cycle: ReportingCycle,
+    countries: list[Country],
+    status: str,
+    rng: random.Random,
+    generator: SyntheticAnswers,
+    questions: list[Question],
+) -> int:
+    """Create one report per State with synthetic answers, in bulk; returns answers written."""
+    submitted = status != NationalReport.Status.DRAFT
+    reports = NationalReport.objects.bulk_create(
+        NationalReport(
+            country=country,
+            cycle=cycle,
+            status=status,
+            language=NationalReport.Language.ENGLISH,
+            submitted_at=_submitted_at(cycle, rng) if submitted else None,
+        )
+        for country in countries
+    )
+    items = []
+    for report, country in zip(reports, countries, strict=True):
+        capacity = REGION_CAPACITY[country.report_region.code]
+        completeness = 0.9 if submitted else 0.35
+        for question, value in generator.for_report(
+            questions, capacity=capacity, cycle=cycle, iso2=country.iso2, completeness=completeness
+        ):
+            items.append((report, question, value))
+    return bulk_store_answers(items)
+
+
+def seed_demo_history(seed: int = 2026) -> dict[int, int]:
+    """Reports for every seeded cycle that has none yet; returns {year: reports created}."""
+    countries = list(Country.objects.with_groupings())
+    codes = [country.iso3 for country in countries]
+    created: dict[int, int] = {}
+    for cycle in ReportingCycle.objects.select_related("questionnaire").order_by("year"):
+        if cycle.reports.exists():
+            continue
+        rng = random.Random(f"{seed}-{cycle.year}")
+        generator = SyntheticAnswers(rng, codes)
+        questions = list(cycle.questionnaire.questions.order_by("position"))
+        with transaction.atomic():
+            if cycle.year in DEMO_REPORT_COUNTS:
+                reporters = _pick_reporters(rng, countries, DEMO_REPORT_COUNTS[cycle.year])
+                write_cycle_reports(
+                    cycle=cycle,
+                    countries=reporters,
+                    status=NationalReport.Status.PUBLISHED,
+                    rng=rng,
+                    generator=generator,
+                    questions=questions,
+                )
+                created[cycle.year] = len(reporters)
+            elif cycle.is_open():
+                created[cycle.year] = _seed_open_cycle(cycle, countries, rng, generator, questions)
+    return created
+
+
+def _seed_open_cycle(cycle, countries, rng, generator, questions) -> int:
+    focal = [c for c in countries if c.iso3 in DEMO_FOCAL_POINT_COUNTRIES]
+    others = [c for c in countries if c.iso3 not in DEMO_FOCAL_POINT_COUNTRIES]
+    picked = _pick_reporters(rng, others, DEMO_OPEN_CYCLE_SUBMITTED + DEMO_OPEN_CYCLE_DRAFTS)
+    submitted = picked[:DEMO_OPEN_CYCLE_SUBMITTED]
+    drafts = picked[DEMO_OPEN_CYCLE_SUBMITTED:] + focal
+    write_cycle_reports(
+        cycle=cycle,
+        countries=submitted,
+        status=NationalReport.Status.SUBMITTED,
+        rng=rng,
+        generator=generator,
+        questions=questions,
+    )
+    write_cycle_reports(
+        cycle=cycle,
+        countries=drafts,
+        status=NationalReport.Status.DRAFT,
+        rng=rng,
+        generator=generator,
+        questions=questions,
+    )
+    return len(submitted) + len(drafts)
+
+
+def create_demo_users() -> list[DemoLogin]:
+    """An administrator, a secretariat reviewer and focal points for a few States."""
+    User = get_user_model()
+    logins: list[DemoLogin] = []
+
+    def ensure(email: str, role: str, **flags) -> object:
+        user, created = User.objects.get_or_create(email=email, defaults=flags)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        logins.append(DemoLogin(email=email, role=role))
+        return user
+
+    ensure(
+        "admin@poa-reports.local",
+        "secretariat administrator",
+        is_staff=True,
+        is_superuser=True,
+        first_name="Ada",
+        last_name="Admin",
+    )
+    reviewer = ensure(
+        "reviewer@poa-reports.local",
+        "secretariat reviewer",
+        is_staff=True,
+        first_name="Rui",
+        last_name="Reviewer",
+    )
+    reviewers, _ = Group.objects.get_or_create(name=SECRETARIAT_REVIEWERS)
+    reviewers.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["reports", "countries"], codename__startswith="view_"
+        )
+    )
+    reviewer.groups.add(reviewers)
+    for country in Country.objects.filter(iso3__in=DEMO_FOCAL_POINT_COUNTRIES):
+        user = ensure(
+            f"focal.{country.iso2.lower()}@poa-reports.local",
+            f"national focal point, {country.un_name}",
+            first_name="Focal point",
+            last_name=country.un_name,
+        )
+        CountryMembership.objects.get_or_create(
+            user=user, country=country, defaults={"role": CountryMembership.Role.SUBMITTER}
+        )
+    return logins
+
+
+# -- benchmark history --------------------------------------------------------------------
+
+
+def ensure_cycles(count: int) -> list[ReportingCycle]:
+    """The `count` most recent cycles, adding synthetic older ones when there are fewer."""
+    cycles = list(ReportingCycle.objects.order_by("-year"))
+    if not cycles:
+        raise ValueError("No reporting cycles exist; run load_reference_data first.")
+    questionnaire = cycles[-1].questionnaire
+    while len(cycles) < count:
+        year = cycles[-1].year - 2
+        cycles.append(
+            ReportingCycle.objects.create(
+                year=year,
+                meeting_type=ReportingCycle.Meeting.BMS,
+                meeting_number=0,
+                period_start=datetime.date(year - 2, 1, 1),
+                period_end=datetime.date(year - 1, 12, 31),
+                opens_on=datetime.date(year - 1, 10, 1),
+                due_on=datetime.date(year, 3, 31),
+                closes_on=datetime.date(year, 12, 31),
+                questionnaire=questionnaire,
+                notes="Synthetic cycle created by generate_history for benchmarks.",
+            )
+        )
+    return cycles[:count]
+
+
+def generate_history(*, states: int, cycles: int, seed: int = 1, progress=None) -> int:
+    """Reports with full synthetic answers for `states` States × `cycles` cycles.
+
+    Existing reports are kept; only missing (State, cycle) pairs are written. Returns the number
+    of reports created.
+    """
+    countries = list(Country.objects.with_groupings()[:states])
+    codes = list(Country.objects.values_list("iso3", flat=True))
+    created = 0
+    for cycle in ensure_cycles(cycles):
+        have = set(cycle.reports.values_list("country_id", flat=True))
+        missing = [country for country in countries if country.pk not in have]
+        if not missing:
+            continue
+        rng = random.Random(f"{seed}-{cycle.year}")
+        questions = list(cycle.questionnaire.questions.order_by("position"))
+        status = (
+            NationalReport.Status.SUBMITTED if cycle.is_open() else NationalReport.Status.PUBLISHED
+        )
+        with transaction.atomic():
+            answers = write_cycle_reports(
+                cycle=cycle,
+                countries=missing,
+                status=status,
+                rng=rng,
+                generator=SyntheticAnswers(rng, codes),
+                questions=questions,
+            )
+        created += len(missing)
+        if progress:
+            progress(f"{cycle.year}: {len(missing)} reports, {answers} answers")
+    return created

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from reports.demo import DEMO_PASSWORD, create_demo_users, load_reference_data, seed_demo_history
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the reference data and a synthetic reporting history with demo users. "
+        "Running it again adds only what is missing."
+    )
+
+    def handle(self, *args, **options) -> None:
+        load_reference_data()
+        created = seed_demo_history()
+        for year, count in sorted(created.items()):
+            self.stdout.write(f"Cycle {year}: {count} demo reports created.")
+        logins = create_demo_users()
+        self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
+        for login in logins:
+            self.stdout.write(f"  {login.email:<36} {login.role}")

@@ -1,0 +1,338 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Mod
+from django.db.models.lookups import Exact
+
+from config.db import TimeStampedModel
+from countries.models import Country
+
+
+class QuestionType(models.TextChoices):
+    YES_NO_DEVELOPING = "yes_no_developing", "Yes / no / developing"
+    YES_NO = "yes_no", "Yes / no"
+    SINGLE_CHOICE = "single_choice", "Single choice"
+    MULTI_CHOICE = "multi_choice", "Check all that apply"
+    INTEGER = "integer", "Number"
+    TEXT = "text", "Text"
+    DATE = "date", "Date"
+    CONTACT = "contact", "Contact block"
+    TABLE = "table", "Table"
+    FILE = "file", "File upload"
+
+
+class ColumnType(models.TextChoices):
+    TEXT = "text", "Text"
+    INTEGER = "integer", "Number"
+    DATE = "date", "Date"
+    URL = "url", "Link"
+    CHOICE = "choice", "Choice"
+    COUNTRY = "country", "State"
+    YES_NO = "yes_no", "Yes / no"
+
+
+# Types whose answers are choice codes, which a follow-up question can depend on.
+CONDITION_PARENT_TYPES = frozenset(
+    {
+        QuestionType.YES_NO_DEVELOPING,
+        QuestionType.YES_NO,
+        QuestionType.SINGLE_CHOICE,
+        QuestionType.MULTI_CHOICE,
+    }
+)
+YES_NO_DEVELOPING_CHOICES = [
+    {"code": "yes", "label": "Yes"},
+    {"code": "no", "label": "No"},
+    {"code": "developing", "label": "Developing"},
+]
+YES_NO_CHOICES = YES_NO_DEVELOPING_CHOICES[:2]
+OTHER_CHOICE_CODE = "other"
+CONTACT_FIELDS = [
+    {"code": "name", "label": "Name"},
+    {"code": "position", "label": "Position"},
+    {"code": "organization", "label": "Ministry, agency or organization"},
+    {"code": "address", "label": "Address"},
+    {"code": "phone", "label": "Telephone"},
+    {"code": "email", "label": "E-mail"},
+]
+
+
+class QuestionnaireVersionQuerySet(models.QuerySet):
+    def with_usage(self) -> QuestionnaireVersionQuerySet:
+        return self.annotate(cycle_count=models.Count("cycles"))
+
+
+class QuestionnaireVersion(TimeStampedModel):
+    """One version of the national-report template. Frozen once a reporting cycle uses it."""
+
+    code = models.CharField(max_length=20, unique=True, help_text='e.g. "2026.1"')
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    source_file = models.CharField(max_length=300, blank=True)
+    checksum = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the loaded content, to detect changes"
+    )
+
+    objects = QuestionnaireVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.title}"
+
+    @property
+    def is_frozen(self) -> bool:
+        """A version used by a reporting cycle can no longer change; edits make a new version."""
+        cycle_count = getattr(self, "cycle_count", None)
+        if cycle_count is not None:
+            return cycle_count > 0
+        return self.cycles.exists()
+
+
+class Section(TimeStampedModel):
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="sections"
+    )
+    code = models.CharField(max_length=10)
+    title = models.CharField(max_length=300)
+    help = models.TextField(blank=True)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_section_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class Question(TimeStampedModel):
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="questions"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(max_length=20)
+    position = models.PositiveIntegerField(help_text="Order within the whole questionnaire")
+    text = models.TextField()
+    help = models.TextField(blank=True)
+    type = models.CharField(max_length=20, choices=QuestionType.choices)
+    required = models.BooleanField(default=False)
+    citations = models.JSONField(
+        default=list, help_text='Instrument paragraphs implemented, e.g. ["PoA II.4", "ITI 25"]'
+    )
+    choices = models.JSONField(default=list, blank=True, help_text="[{code, label}, ...]")
+    allow_other = models.BooleanField(default=False, help_text='Adds "Other (specify)"')
+    columns = models.JSONField(default=list, blank=True, help_text="Table columns")
+    min_value = models.BigIntegerField(null=True, blank=True)
+    max_value = models.BigIntegerField(null=True, blank=True)
+    max_length = models.PositiveIntegerField(null=True, blank=True)
+    unit = models.CharField(max_length=60, blank=True)
+    min_rows = models.PositiveIntegerField(default=0)
+    max_rows = models.PositiveIntegerField(null=True, blank=True)
+    multiple = models.BooleanField(default=True, help_text="File questions: several files")
+    show_if_question = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups"
+    )
+    show_if_values = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_question_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:80]}"
+
+    def choice_list(self) -> list[dict[str, str]]:
+        """Every choice an answer may hold, including the built-in ones of yes/no types."""
+        if self.type == QuestionType.YES_NO_DEVELOPING:
+            return YES_NO_DEVELOPING_CHOICES
+        if self.type == QuestionType.YES_NO:
+            return YES_NO_CHOICES
+        if self.allow_other:
+            return [*self.choices, {"code": OTHER_CHOICE_CODE, "label": "Other (specify)"}]
+        return list(self.choices)
+
+    def choice_codes(self) -> list[str]:
+        return [choice["code"] for choice in self.choice_list()]
+
+
+class CycleQuerySet(models.QuerySet):
+    def open(self, today: datetime.date | None = None) -> CycleQuerySet:
+        today = today or datetime.date.today()
+        return self.filter(opens_on__lte=today).filter(
+            models.Q(closes_on__isnull=True) | models.Q(closes_on__gte=today)
+        )
+
+
+class ReportingCycle(TimeStampedModel):
+    """A biennial reporting cycle: the reports due ahead of one meeting of States."""
+
+    class Meeting(models.TextChoices):
+        BMS = "BMS", "Biennial Meeting of States"
+        REVCON = "RevCon", "Review Conference"
+        MGE = "MGE", "Meeting of Governmental Experts"
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    meeting_type = models.CharField(max_length=10, choices=Meeting.choices)
+    meeting_number = models.PositiveSmallIntegerField()
+    meeting_dates = models.CharField(max_length=80, blank=True, help_text='e.g. "16–20 June"')
+    period_start = models.DateField(help_text="First day of the period the reports cover")
+    period_end = models.DateField(help_text="Last day of the period the reports cover")
+    opens_on = models.DateField()
+    due_on = models.DateField()
+    closes_on = models.DateField(
+        null=True, blank=True, help_text="Last day reports are accepted; empty while still open"
+    )
+    questionnaire = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.PROTECT, related_name="cycles"
+    )
+    notes = models.TextField(blank=True)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Exact(Mod("year", 2), 0), name="cycle_year_is_even"),
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")),
+                name="cycle_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_on__lte=models.F("due_on")),
+                name="cycle_opens_before_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.meeting_label})"
+
+    @property
+    def meeting_label(self) -> str:
+        return f"{self.meeting_type}{self.meeting_number}"
+
+    def is_open(self, today: datetime.date | None = None) -> bool:
+        today = today or datetime.date.today()
+        return self.opens_on <= today and (self.closes_on is None or today <= self.closes_on)
+
+
+class NationalReport(TimeStampedModel):
+    """One State's report for one cycle. The review workflow builds on `status`."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        UNDER_REVIEW = "under_review", "Under review"
+        RETURNED = "returned", "Returned for revision"
+        ACCEPTED = "accepted", "Accepted"
+        PUBLISHED = "published", "Published"
+
+    class Language(models.TextChoices):
+        ARABIC = "ar", "Arabic"
+        CHINESE = "zh", "Chinese"
+        ENGLISH = "en", "English"
+        FRENCH = "fr", "French"
+        RUSSIAN = "ru", "Russian"
+        SPANISH = "es", "Spanish"
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="reports")
+    cycle = models.ForeignKey(ReportingCycle, on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-cycle__year", "country__sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "cycle"], name="one_report_per_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} – {self.cycle.year}"
+
+
+class Answer(TimeStampedModel):
+    """One answer, in typed columns so that statistics are plain SQL.
+
+    yes/no and single choices in `value_choice`, numbers in `value_int`, text in `value_text`
+    (also the "other (specify)" text of a check-all question), dates in `value_date`; the codes
+    ticked in a check-all question are `AnswerChoice` rows; table and contact cells are
+    `AnswerCell` rows.
+    """
+
+    report = models.ForeignKey(NationalReport, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value_choice = models.CharField(max_length=64, blank=True, db_index=True)
+    value_int = models.BigIntegerField(null=True, blank=True)
+    value_text = models.TextField(blank=True)
+    value_date = models.DateField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["report", "question__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "question"], name="one_answer_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.question.code}"
+
+
+class AnswerChoice(models.Model):
+    """A code ticked in a check-all-that-apply answer."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="selected")
+    code = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        ordering = ["answer", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "code"], name="unique_selected_choice"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class AnswerCell(models.Model):
+    """One cell of a table answer (row, column) or one field of a contact block (row 0)."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="cells")
+    row = models.PositiveIntegerField()
+    column = models.CharField(max_length=64)
+    value_choice = models.CharField(max_length=64, blank=True, db_index=True)
+    value_int = models.BigIntegerField(null=True, blank=True)
+    value_text = models.TextField(blank=True)
+    value_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["answer", "row", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "row", "column"], name="unique_answer_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}"

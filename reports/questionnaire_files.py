@@ -1,0 +1,390 @@
+"""Reading and checking questionnaire files (format: docs/questionnaire-format.md).
+
+`parse_questionnaire_file` turns a YAML file into a plain, fully checked *spec* (dicts and lists)
+or raises `QuestionnaireFileError` naming the file, the question code and the reason. Nothing here
+touches the database; `reports.services.load_questionnaire` stores a spec.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reports.models import (
+    CONDITION_PARENT_TYPES,
+    OTHER_CHOICE_CODE,
+    YES_NO_CHOICES,
+    YES_NO_DEVELOPING_CHOICES,
+    ColumnType,
+    QuestionType,
+)
+
+CITATION_RE = re.compile(
+    r"^(PoA (I|II|III|IV)\.\d+(\([a-z]\))?|ITI \d+(\([a-z]\))?|SDG \d+\.\d+(\.\d+)?)$"
+)
+SECTION_CODE_RE = re.compile(r"^\d+$")
+QUESTION_CODE_RE = re.compile(r"^\d+(\.\d+)+$")
+CHOICE_CODE_RE = re.compile(r"^[a-z0-9_]{1,64}$")
+DEFAULT_TEXT_MAX_LENGTH = 10000
+DEFAULT_MAX_ROWS = 200
+
+TOP_KEYS = {"version", "title", "description", "choice_sets", "sections"}
+SECTION_KEYS = {"code", "title", "help", "questions"}
+COMMON_QUESTION_KEYS = {"code", "text", "type", "cites", "required", "help", "show_if"}
+TYPE_KEYS: dict[str, set[str]] = {
+    QuestionType.YES_NO_DEVELOPING: set(),
+    QuestionType.YES_NO: set(),
+    QuestionType.SINGLE_CHOICE: {"choices", "choice_set"},
+    QuestionType.MULTI_CHOICE: {"choices", "choice_set", "other"},
+    QuestionType.INTEGER: {"min", "max", "unit"},
+    QuestionType.TEXT: {"max_length"},
+    QuestionType.DATE: set(),
+    QuestionType.CONTACT: set(),
+    QuestionType.TABLE: {"columns", "min_rows", "max_rows"},
+    QuestionType.FILE: {"multiple"},
+}
+COLUMN_KEYS = {"code", "label", "type", "required", "choices", "choice_set", "min", "max"}
+
+
+class QuestionnaireFileError(Exception):
+    """A questionnaire file that cannot be loaded, with where and why."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        reason: str,
+        *,
+        question: str | None = None,
+        section: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.question = question
+        self.section = section
+        self.reason = reason
+        where = f"question {question}" if question else f"section {section}" if section else None
+        super().__init__(f"{self.path}: {where}: {reason}" if where else f"{self.path}: {reason}")
+
+
+def spec_checksum(spec: dict[str, Any]) -> str:
+    canonical = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def parse_questionnaire_file(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise QuestionnaireFileError(path, "no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireFileError(path, "the file is not UTF-8 text") from exc
+    except yaml.YAMLError as exc:
+        raise QuestionnaireFileError(path, f"not valid YAML: {exc}") from exc
+    return _Parser(path).parse(raw)
+
+
+def _code_text(value: Any) -> Any:
+    """YAML 1.1 reads bare yes/no as booleans; in a code position they mean the codes."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return value
+
+
+class _Parser:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.choice_sets: dict[str, list[dict[str, str]]] = {}
+        self.questions: dict[str, dict[str, Any]] = {}
+
+    def fail(self, reason: str, *, question: str | None = None, section: str | None = None):
+        raise QuestionnaireFileError(self.path, reason, question=question, section=section)
+
+    def parse(self, raw: Any) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            self.fail("the file must be a mapping with version, title and sections")
+        self._no_unknown_keys(raw, TOP_KEYS, "the top level")
+        version = raw.get("version")
+        if not isinstance(version, str) or not version.strip() or len(version) > 20:
+            self.fail('"version" must be quoted text of at most 20 characters, e.g. "2026.1"')
+        title = self._text(raw.get("title"), '"title"')
+        description = raw.get("description") or ""
+        if not isinstance(description, str):
+            self.fail('"description" must be text')
+        for name, choices in (raw.get("choice_sets") or {}).items():
+            self.choice_sets[str(name)] = self._choices(choices, f'choice set "{name}"')
+        sections = raw.get("sections")
+        if not isinstance(sections, list) or not sections:
+            self.fail('"sections" must be a non-empty list')
+        section_codes: set[str] = set()
+        parsed_sections = []
+        for item in sections:
+            section = self._section(item)
+            if section["code"] in section_codes:
+                self.fail("the section code is used twice", section=section["code"])
+            section_codes.add(section["code"])
+            parsed_sections.append(section)
+        return {
+            "version": version.strip(),
+            "title": title,
+            "description": description.strip(),
+            "sections": parsed_sections,
+        }
+
+    # -- pieces ----------------------------------------------------------------------------
+
+    def _no_unknown_keys(self, mapping: dict, allowed: set[str], where: str, **at) -> None:
+        unknown = sorted(set(map(str, mapping)) - allowed)
+        if unknown:
+            self.fail(f"unknown key(s) {', '.join(unknown)} in {where}", **at)
+
+    def _text(self, value: Any, what: str, **at) -> str:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"{what} must be non-empty text", **at)
+        return value.strip()
+
+    def _choices(self, value: Any, where: str, **at) -> list[dict[str, str]]:
+        if not isinstance(value, list) or not value:
+            self.fail(f"{where}: choices must be a non-empty list of {{code, label}}", **at)
+        seen: set[str] = set()
+        result = []
+        for choice in value:
+            if not isinstance(choice, dict) or set(choice) != {"code", "label"}:
+                self.fail(f"{where}: each choice needs exactly a code and a label", **at)
+            code = _code_text(choice["code"])
+            if not isinstance(code, str) or not CHOICE_CODE_RE.match(code):
+                self.fail(
+                    f"{where}: choice code {code!r} must be lower-case letters, digits or _", **at
+                )
+            if code in seen:
+                self.fail(f"{where}: choice code {code!r} is used twice", **at)
+            seen.add(code)
+            result.append({"code": code, "label": self._text(choice["label"], "a label", **at)})
+        return result
+
+    def _choices_of(self, raw: dict, where: str, **at) -> list[dict[str, str]]:
+        if "choices" in raw and "choice_set" in raw:
+            self.fail(f"{where}: give either choices or choice_set, not both", **at)
+        if "choice_set" in raw:
+            name = raw["choice_set"]
+            if name not in self.choice_sets:
+                self.fail(f"{where}: unknown choice_set {name!r}", **at)
+            return [dict(choice) for choice in self.choice_sets[name]]
+        if "choices" not in raw:
+            self.fail(f"{where}: choices or choice_set is required", **at)
+        return self._choices(raw["choices"], where, **at)
+
+    def _int(self, value: Any, what: str, *, minimum: int | None = None, **at) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(f"{what} must be a whole number", **at)
+        if minimum is not None and value < minimum:
+            self.fail(f"{what} must be at least {minimum}", **at)
+        return value
+
+    def _section(self, raw: Any) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            self.fail("each section must be a mapping with code, title and questions")
+        code = raw.get("code")
+        code = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
+        if not isinstance(code, str) or not SECTION_CODE_RE.match(code):
+            self.fail(f'section code {code!r} must be digits, e.g. "5"')
+        self._no_unknown_keys(raw, SECTION_KEYS, "the section", section=code)
+        title = self._text(raw.get("title"), "the title", section=code)
+        help_text = raw.get("help") or ""
+        questions = raw.get("questions")
+        if not isinstance(questions, list) or not questions:
+            self.fail("questions must be a non-empty list", section=code)
+        return {
+            "code": code,
+            "title": title,
+            "help": str(help_text).strip(),
+            "questions": [self._question(item, code) for item in questions],
+        }
+
+    def _question(self, raw: Any, section_code: str) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            self.fail("each question must be a mapping", section=section_code)
+        code = raw.get("code")
+        if not isinstance(code, str):
+            self.fail(
+                f'question code {code!r} must be quoted text such as "1.10" '
+                "(unquoted, YAML reads it as a number)",
+                section=section_code,
+            )
+        at = {"question": code}
+        if not QUESTION_CODE_RE.match(code):
+            self.fail('the code must be digits separated by dots, e.g. "5.1.2"', **at)
+        if not code.startswith(section_code + "."):
+            self.fail(f"the code must begin with its section code {section_code}.", **at)
+        if code in self.questions:
+            self.fail("the question code is used twice", **at)
+        qtype = raw.get("type")
+        if qtype not in TYPE_KEYS:
+            self.fail(f"unknown type {qtype!r}; expected one of {', '.join(TYPE_KEYS)}", **at)
+        self._no_unknown_keys(
+            raw, COMMON_QUESTION_KEYS | TYPE_KEYS[qtype], f"a {qtype} question", **at
+        )
+        cites = raw.get("cites")
+        if not isinstance(cites, list) or not cites:
+            self.fail('cites must list at least one paragraph, e.g. ["PoA II.4"]', **at)
+        for citation in cites:
+            if not isinstance(citation, str) or not CITATION_RE.match(citation):
+                self.fail(
+                    f'citation {citation!r} is not of the form "PoA II.4", "ITI 8(a)" '
+                    'or "SDG 16.4"',
+                    **at,
+                )
+        required = raw.get("required", False)
+        if not isinstance(required, bool):
+            self.fail("required must be true or false", **at)
+        help_text = raw.get("help") or ""
+        if not isinstance(help_text, str):
+            self.fail("help must be text", **at)
+
+        question: dict[str, Any] = {
+            "code": code,
+            "text": self._text(raw.get("text"), "the text", **at),
+            "help": help_text.strip(),
+            "type": qtype,
+            "required": required,
+            "citations": list(cites),
+            "choices": [],
+            "allow_other": False,
+            "columns": [],
+            "min_value": None,
+            "max_value": None,
+            "max_length": None,
+            "unit": "",
+            "min_rows": 0,
+            "max_rows": None,
+            "multiple": True,
+            "show_if": None,
+        }
+        self._type_specifics(raw, question, at)
+        if "show_if" in raw:
+            question["show_if"] = self._show_if(raw["show_if"], at)
+        self.questions[code] = question
+        return question
+
+    def _type_specifics(self, raw: dict, question: dict[str, Any], at: dict) -> None:
+        qtype = question["type"]
+        if qtype in (QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE):
+            question["choices"] = self._choices_of(raw, "the question", **at)
+        if qtype == QuestionType.MULTI_CHOICE:
+            other = raw.get("other", False)
+            if not isinstance(other, bool):
+                self.fail("other must be true or false", **at)
+            if other and OTHER_CHOICE_CODE in {c["code"] for c in question["choices"]}:
+                self.fail('with other: true the code "other" is added for you; remove it', **at)
+            question["allow_other"] = other
+        if qtype == QuestionType.INTEGER:
+            question["min_value"] = self._int(raw.get("min", 0), "min", **at)
+            if raw.get("max") is not None:
+                question["max_value"] = self._int(raw["max"], "max", **at)
+                if question["max_value"] < question["min_value"]:
+                    self.fail("max must not be below min", **at)
+            question["unit"] = str(raw.get("unit") or "")
+        if qtype == QuestionType.TEXT:
+            question["max_length"] = self._int(
+                raw.get("max_length", DEFAULT_TEXT_MAX_LENGTH), "max_length", minimum=1, **at
+            )
+        if qtype == QuestionType.TABLE:
+            question["columns"] = self._columns(raw.get("columns"), at)
+            question["min_rows"] = self._int(raw.get("min_rows", 0), "min_rows", minimum=0, **at)
+            question["max_rows"] = self._int(
+                raw.get("max_rows", DEFAULT_MAX_ROWS), "max_rows", minimum=1, **at
+            )
+            if question["max_rows"] < question["min_rows"]:
+                self.fail("max_rows must not be below min_rows", **at)
+        if qtype == QuestionType.FILE:
+            multiple = raw.get("multiple", True)
+            if not isinstance(multiple, bool):
+                self.fail("multiple must be true or false", **at)
+            question["multiple"] = multiple
+
+    def _columns(self, raw: Any, at: dict) -> list[dict[str, Any]]:
+        if not isinstance(raw, list) or not raw:
+            self.fail("a table needs a non-empty list of columns", **at)
+        columns = []
+        seen: set[str] = set()
+        for item in raw:
+            if not isinstance(item, dict):
+                self.fail("each column must be a mapping with code, label and type", **at)
+            code = item.get("code")
+            if not isinstance(code, str) or not CHOICE_CODE_RE.match(code):
+                self.fail(f"column code {code!r} must be lower-case letters, digits or _", **at)
+            where = f"column {code}"
+            self._no_unknown_keys(item, COLUMN_KEYS, where, **at)
+            if code in seen:
+                self.fail(f"column code {code!r} is used twice", **at)
+            seen.add(code)
+            ctype = item.get("type")
+            if ctype not in ColumnType.values:
+                self.fail(
+                    f"{where}: unknown type {ctype!r}; expected one of "
+                    f"{', '.join(ColumnType.values)}",
+                    **at,
+                )
+            required = item.get("required", False)
+            if not isinstance(required, bool):
+                self.fail(f"{where}: required must be true or false", **at)
+            column: dict[str, Any] = {
+                "code": code,
+                "label": self._text(item.get("label"), f"{where}: the label", **at),
+                "type": ctype,
+                "required": required,
+            }
+            if ctype == ColumnType.CHOICE:
+                column["choices"] = self._choices_of(item, where, **at)
+            elif "choices" in item or "choice_set" in item:
+                self.fail(f"{where}: choices apply only to choice columns", **at)
+            if ctype == ColumnType.INTEGER:
+                column["min"] = self._int(item.get("min", 0), f"{where}: min", **at)
+                if item.get("max") is not None:
+                    column["max"] = self._int(item["max"], f"{where}: max", **at)
+            elif "min" in item or "max" in item:
+                self.fail(f"{where}: min and max apply only to integer columns", **at)
+            columns.append(column)
+        return columns
+
+    def _show_if(self, raw: Any, at: dict) -> dict[str, Any]:
+        if not isinstance(raw, dict) or set(raw) != {"question", "in"}:
+            self.fail("show_if needs exactly question and in", **at)
+        parent_code = raw["question"]
+        parent = self.questions.get(parent_code) if isinstance(parent_code, str) else None
+        if parent is None:
+            self.fail(f"show_if refers to {parent_code!r}, which is not an earlier question", **at)
+        if parent["type"] not in CONDITION_PARENT_TYPES:
+            self.fail(
+                f"show_if refers to {parent_code}, a {parent['type']} question; a follow-up "
+                "can depend only on a yes/no or choice question",
+                **at,
+            )
+        values = raw["in"]
+        if not isinstance(values, list) or not values:
+            self.fail("show_if.in must be a non-empty list of choice codes", **at)
+        values = [_code_text(value) for value in values]
+        valid = _parent_codes(parent)
+        for value in values:
+            if value not in valid:
+                self.fail(
+                    f"show_if value {value!r} is not a choice of {parent_code} "
+                    f"({', '.join(valid)})",
+                    **at,
+                )
+        return {"question": parent_code, "in": values}
+
+
+def _parent_codes(parent: dict[str, Any]) -> list[str]:
+    if parent["type"] == QuestionType.YES_NO_DEVELOPING:
+        return [c["code"] for c in YES_NO_DEVELOPING_CHOICES]
+    if parent["type"] == QuestionType.YES_NO:
+        return [c["code"] for c in YES_NO_CHOICES]
+    codes = [c["code"] for c in parent["choices"]]
+    return [*codes, OTHER_CHOICE_CODE] if parent["allow_other"] else codes

@@ -1,0 +1,58 @@
+"""Reads for the reports app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from reports.answers import value_from_rows
+from reports.models import (
+    Answer,
+    NationalReport,
+    Question,
+    QuestionnaireVersion,
+    ReportingCycle,
+    Section,
+)
+
+
+def cycles_overview() -> QuerySet[ReportingCycle]:
+    """Every cycle with its questionnaire and the number of reports, newest first."""
+    return ReportingCycle.objects.select_related("questionnaire").annotate(
+        report_count=Count("reports")
+    )
+
+
+def questionnaire_versions() -> QuerySet[QuestionnaireVersion]:
+    return QuestionnaireVersion.objects.with_usage().annotate(
+        question_count=Count("questions", distinct=True)
+    )
+
+
+def questionnaire_sections(version: QuestionnaireVersion) -> list[Section]:
+    """The version's sections, each with `.question_list` in order, follow-ups' parents loaded."""
+    questions = Question.objects.select_related("show_if_question").order_by("position")
+    return list(
+        version.sections.order_by("position").prefetch_related(
+            Prefetch("questions", queryset=questions, to_attr="question_list")
+        )
+    )
+
+
+def report_answer_values(report: NationalReport) -> dict[str, Any]:
+    """The report's answers as clean values keyed by question code (three queries)."""
+    answers = (
+        Answer.objects.filter(report=report)
+        .select_related("question")
+        .prefetch_related("selected", "cells")
+    )
+    return {
+        answer.question.code: value_from_rows(
+            answer.question,
+            answer,
+            [choice.code for choice in answer.selected.all()],
+            list(answer.cells.all()),
+        )
+        for answer in answers
+    }
