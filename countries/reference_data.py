@@ -60,15 +60,14 @@ def read_states(path: Path = STATES_FILE) -> list[dict[str, str]]:
 
 def load_groupings(group_model, region_model, path: Path = GROUPINGS_FILE) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for row in data["regional_groups"]:
-        group_model.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "order": row["order"]}
-        )
-    for row in data["report_regions"]:
-        region_model.objects.update_or_create(
-            code=row["code"],
-            defaults={"name": row["name"], "heading": row["heading"], "order": row["order"]},
-        )
+    for model, rows in (
+        (group_model, data["regional_groups"]),
+        (region_model, data["report_regions"]),
+    ):
+        existing = {item.code: item for item in model.objects.all()}
+        for row in rows:
+            values = {key: value for key, value in row.items() if key != "code"}
+            _upsert(model, existing.get(row["code"]), {"code": row["code"]}, values)
 
 
 def load_states(country_model, group_model, region_model, path: Path = STATES_FILE) -> LoadSummary:
@@ -78,6 +77,7 @@ def load_states(country_model, group_model, region_model, path: Path = STATES_FI
     existing = {c.iso3: c for c in country_model.objects.all()}
     created = updated = unchanged = 0
     for row in read_states(path):
+        group = groups[row["regional_group"]] if row["regional_group"] else None
         values = {
             "iso2": row["iso2"],
             "m49": row["m49"],
@@ -85,21 +85,26 @@ def load_states(country_model, group_model, region_model, path: Path = STATES_FI
             "name_in_sentence": row["name_in_sentence"],
             "sort_key": un_sort_key(row["un_name"]),
             "status": row["status"],
-            "regional_group": groups[row["regional_group"]] if row["regional_group"] else None,
-            "report_region": regions[row["report_region"]],
+            "regional_group_id": group.pk if group else None,
+            "report_region_id": regions[row["report_region"]].pk,
             "names": cldr_names(row["iso2"]),
         }
-        country = existing.get(row["iso3"])
-        if country is None:
-            country_model.objects.create(iso3=row["iso3"], **values)
-            created += 1
-            continue
-        changed = [field for field, value in values.items() if getattr(country, field) != value]
-        if changed:
-            for field in changed:
-                setattr(country, field, values[field])
-            country.save(update_fields=[*changed, "updated_at"])
-            updated += 1
-        else:
-            unchanged += 1
+        outcome = _upsert(country_model, existing.get(row["iso3"]), {"iso3": row["iso3"]}, values)
+        created += outcome == "created"
+        updated += outcome == "updated"
+        unchanged += outcome == "unchanged"
     return LoadSummary(created=created, updated=updated, unchanged=unchanged)
+
+
+def _upsert(model, instance, key: dict, values: dict) -> str:
+    """Create, or update only the fields that differ (so a reload touches nothing)."""
+    if instance is None:
+        model.objects.create(**key, **values)
+        return "created"
+    changed = [field for field, value in values.items() if getattr(instance, field) != value]
+    if not changed:
+        return "unchanged"
+    for field in changed:
+        setattr(instance, field, values[field])
+    instance.save(update_fields=[*changed, "updated_at"])
+    return "updated"

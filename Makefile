@@ -1,0 +1,19 @@
+# The two commands of the README, and a few conveniences around them.
+.PHONY: run test lint bench lock compose-check
+
+run:            ## set everything up and serve the app with demo data (SQLite, in-process tasks)
+	scripts/run.sh
+
+test:           ## set up what the tests need and run lint and the whole test suite
+	scripts/test.sh
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+bench:          ## benchmarks (see bench/README.md)
+	scripts/bootstrap.sh --test && scripts/services.sh && .venv/bin/python bench/run.py
+
+lock:           ## re-pin every package after changing requirements*.txt
+	.venv/bin/python -m pip install -q -r requirements-dev.txt
+	(echo "# Every package of the runtime and test set, pinned. Regenerate with: make lock"; \
+	 .venv/bin/pip freeze --exclude-editable | grep -v '^pip==') > constraints.txt
