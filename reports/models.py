@@ -50,6 +50,20 @@ YES_NO_DEVELOPING_CHOICES = [
 ]
 YES_NO_CHOICES = YES_NO_DEVELOPING_CHOICES[:2]
 OTHER_CHOICE_CODE = "other"
+ORDINALS = {
+    1: "First",
+    2: "Second",
+    3: "Third",
+    4: "Fourth",
+    5: "Fifth",
+    6: "Sixth",
+    7: "Seventh",
+    8: "Eighth",
+    9: "Ninth",
+    10: "Tenth",
+    11: "Eleventh",
+    12: "Twelfth",
+}
 CONTACT_FIELDS = [
     {"code": "name", "label": "Name"},
     {"code": "position", "label": "Position"},
@@ -218,6 +232,14 @@ class ReportingCycle(TimeStampedModel):
     @property
     def meeting_label(self) -> str:
         return f"{self.meeting_type}{self.meeting_number}"
+
+    @property
+    def meeting_name(self) -> str:
+        """The meeting as UN documents name it, e.g. "Fifth Biennial Meeting of States"."""
+        ordinal = ORDINALS.get(self.meeting_number)
+        if ordinal is None:
+            return f"{self.get_meeting_type_display()} {self.meeting_number}"
+        return f"{ordinal} {self.get_meeting_type_display()}"
 
     def is_open(self, today: datetime.date | None = None) -> bool:
         today = today or datetime.date.today()

@@ -19,14 +19,19 @@ from reports.models import (
 
 def cycles_overview() -> QuerySet[ReportingCycle]:
     """Every cycle with its questionnaire and the number of reports, newest first."""
-    return ReportingCycle.objects.select_related("questionnaire").annotate(
-        report_count=Count("reports")
+    # Meta.ordering does not apply to aggregate queries, so order explicitly.
+    return (
+        ReportingCycle.objects.select_related("questionnaire")
+        .annotate(report_count=Count("reports"))
+        .order_by("-year")
     )
 
 
 def questionnaire_versions() -> QuerySet[QuestionnaireVersion]:
-    return QuestionnaireVersion.objects.with_usage().annotate(
-        question_count=Count("questions", distinct=True)
+    return (
+        QuestionnaireVersion.objects.with_usage()
+        .annotate(question_count=Count("questions", distinct=True))
+        .order_by("-code")
     )
 
 

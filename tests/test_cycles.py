@@ -28,6 +28,8 @@ def test_real_cycles_from_2010_are_seeded(cycles):
     assert cycles.get(year=2018).meeting_label == "RevCon3"
     assert cycles.get(year=2016).due_on == datetime.date(2016, 3, 31)
     assert cycles.get(year=2026).meeting_label == "BMS9"
+    assert cycles.get(year=2026).meeting_name == "Ninth Biennial Meeting of States"
+    assert cycles.get(year=2024).meeting_name == "Fourth Review Conference"
 
 
 def test_a_cycle_covers_the_two_preceding_calendar_years(cycles):

@@ -17,3 +17,5 @@ STORAGES = {
 # Static files come from the app folders (no collectstatic in tests).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Close connections after each request so the live server's thread leaves none open at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
