@@ -1,8 +1,11 @@
 import re
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 
+from reports.forms import QuestionAdminForm
 from reports.models import (
     NationalReport,
     Question,
@@ -39,28 +42,77 @@ class SectionInline(FrozenVersionReadOnly, admin.TabularInline):
     ordering = ["position"]
 
 
-class QuestionInline(FrozenVersionReadOnly, admin.StackedInline):
+class QuestionInline(FrozenVersionReadOnly, admin.TabularInline):
+    """The version's questions at a glance; "Change" opens a question's full form."""
+
     model = Question
+    form = QuestionAdminForm
     extra = 0
     ordering = ["position"]
     fk_name = "version"
-    fields = [
-        ("position", "code", "section", "type", "required"),
-        "text",
-        "help",
-        ("citations", "choices", "allow_other"),
-        "columns",
-        ("min_value", "max_value", "max_length", "unit"),
-        ("min_rows", "max_rows", "multiple"),
-        ("show_if_question", "show_if_values"),
-    ]
-    raw_id_fields = ["show_if_question"]
+    fields = ["position", "code", "section", "type", "required", "text", "citations"]
+    show_change_link = True
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 7})},
+        models.PositiveIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 4em"})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})},
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 16})},
+    }
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None and "section" in formset.form.base_fields:
             formset.form.base_fields["section"].queryset = obj.sections.all()
         return formset
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    """One question in full; editable only while its version is not used by a cycle."""
+
+    form = QuestionAdminForm
+    list_display = ["code", "version", "section", "type", "required", "short_text"]
+    list_filter = ["version", "type", "required"]
+    search_fields = ["code", "text"]
+    list_select_related = ["version", "section"]
+    ordering = ["version", "position"]
+    raw_id_fields = ["show_if_question"]
+    readonly_fields = ["version"]
+    fieldsets = [
+        (None, {"fields": ["version", ("position", "code", "section"), ("type", "required")]}),
+        ("Wording", {"fields": ["text", "help", "citations"]}),
+        ("Choices", {"fields": ["choices", "allow_other"]}),
+        ("Numbers and text", {"fields": [("min_value", "max_value", "unit"), "max_length"]}),
+        ("Table", {"fields": ["columns", ("min_rows", "max_rows")]}),
+        ("Files", {"fields": ["multiple"]}),
+        ("Follow-up", {"fields": ["show_if_question", "show_if_values"]}),
+    ]
+    formfield_overrides = {
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 80})},
+    }
+
+    def has_add_permission(self, request):
+        return False  # questions are added within their version
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.version.is_frozen:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.version.is_frozen:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "section" in form.base_fields:
+            form.base_fields["section"].queryset = obj.version.sections.all()
+        return form
+
+    @admin.display(description="text")
+    def short_text(self, obj):
+        return obj.text[:90]
 
 
 def _next_free_code(code: str) -> str:

@@ -388,3 +388,45 @@ def _parent_codes(parent: dict[str, Any]) -> list[str]:
         return [c["code"] for c in YES_NO_CHOICES]
     codes = [c["code"] for c in parent["choices"]]
     return [*codes, OTHER_CHOICE_CODE] if parent["allow_other"] else codes
+
+
+def check_question_definition(
+    fields: dict[str, Any], *, section_code: str, parent: dict[str, Any] | None = None
+) -> None:
+    """Check one question edited outside a file (the admin) with the file format's own rules.
+
+    `fields` holds the model's field values; `parent` the show-if parent's code, type, choices and
+    allow_other. Raises QuestionnaireFileError whose `reason` says what is wrong.
+    """
+    raw: dict[str, Any] = {
+        "code": fields["code"],
+        "text": fields["text"],
+        "type": fields["type"],
+        "cites": fields["citations"],
+        "required": fields["required"],
+        "help": fields["help"],
+    }
+    optional = {
+        "choices": fields["choices"] or None,
+        "other": fields["allow_other"] or None,
+        "columns": fields["columns"] or None,
+        "min": fields["min_value"],
+        "max": fields["max_value"],
+        "unit": fields["unit"] or None,
+        "max_length": fields["max_length"],
+        "max_rows": fields["max_rows"],
+        "min_rows": fields["min_rows"] or None,
+        "multiple": None if fields["multiple"] else False,
+    }
+    raw.update({key: value for key, value in optional.items() if value is not None})
+    if fields["type"] == QuestionType.FILE:
+        raw["multiple"] = fields["multiple"]
+    parser = _Parser(Path("admin"))
+    if parent is not None:
+        parser.questions[parent["code"]] = parent
+        raw["show_if"] = {"question": parent["code"], "in": fields["show_if_values"]}
+    elif fields["show_if_values"]:
+        raise QuestionnaireFileError(
+            "admin", "conditions need a parent question", question=fields["code"]
+        )
+    parser._question(raw, section_code)

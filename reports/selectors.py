@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from reports.answers import value_from_rows
 from reports.models import (
@@ -18,11 +18,14 @@ from reports.models import (
 
 
 def cycles_overview() -> QuerySet[ReportingCycle]:
-    """Every cycle with its questionnaire and the number of reports, newest first."""
+    """Every cycle with its questionnaire and its numbers of reports, newest first."""
     # Meta.ordering does not apply to aggregate queries, so order explicitly.
     return (
         ReportingCycle.objects.select_related("questionnaire")
-        .annotate(report_count=Count("reports"))
+        .annotate(
+            submitted_count=Count("reports", filter=Q(reports__submitted_at__isnull=False)),
+            unsubmitted_count=Count("reports", filter=Q(reports__submitted_at__isnull=True)),
+        )
         .order_by("-year")
     )
 
