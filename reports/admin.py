@@ -16,33 +16,35 @@ from reports.models import (
 from reports.services import copy_questionnaire_version
 
 
-class FrozenVersionReadOnly:
-    """Inlines of a version that a cycle uses are shown but cannot change."""
+class FrozenVersionGuard:
+    """What belongs to a questionnaire version that a cycle uses is shown but cannot change."""
+
+    def version_of(self, obj):
+        return obj
+
+    def is_frozen(self, obj) -> bool:
+        return obj is not None and self.version_of(obj).is_frozen
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_frozen:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        if obj is not None and obj.is_frozen:
-            return False
-        return super().has_add_permission(request, obj)
+        return not self.is_frozen(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_frozen:
-            return False
-        return super().has_delete_permission(request, obj)
+        return not self.is_frozen(obj) and super().has_delete_permission(request, obj)
 
 
-class SectionInline(FrozenVersionReadOnly, admin.TabularInline):
+class FrozenVersionInline(FrozenVersionGuard):
+    def has_add_permission(self, request, obj=None):
+        return not self.is_frozen(obj) and super().has_add_permission(request, obj)
+
+
+class SectionInline(FrozenVersionInline, admin.TabularInline):
     model = Section
     extra = 0
     fields = ["position", "code", "title"]
     ordering = ["position"]
 
 
-class QuestionInline(FrozenVersionReadOnly, admin.TabularInline):
+class QuestionInline(FrozenVersionInline, admin.TabularInline):
     """The version's questions at a glance; "Change" opens a question's full form."""
 
     model = Question
@@ -67,7 +69,7 @@ class QuestionInline(FrozenVersionReadOnly, admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(FrozenVersionGuard, admin.ModelAdmin):
     """One question in full; editable only while its version is not used by a cycle."""
 
     form = QuestionAdminForm
@@ -91,18 +93,11 @@ class QuestionAdmin(admin.ModelAdmin):
         models.JSONField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 80})},
     }
 
+    def version_of(self, obj):
+        return obj.version
+
     def has_add_permission(self, request):
         return False  # questions are added within their version
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.version.is_frozen:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.version.is_frozen:
-            return False
-        return super().has_delete_permission(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -126,7 +121,7 @@ def _next_free_code(code: str) -> str:
 
 
 @admin.register(QuestionnaireVersion)
-class QuestionnaireVersionAdmin(admin.ModelAdmin):
+class QuestionnaireVersionAdmin(FrozenVersionGuard, admin.ModelAdmin):
     list_display = ["code", "title", "question_total", "cycles_using", "frozen", "updated_at"]
     search_fields = ["code", "title"]
     readonly_fields = ["source_file", "checksum", "created_at", "updated_at"]
@@ -143,16 +138,6 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
             )
         )
 
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_frozen:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_frozen:
-            return False
-        return super().has_delete_permission(request, obj)
-
     @admin.display(description="questions", ordering="question_count")
     def question_total(self, obj):
         return obj.question_count
@@ -168,9 +153,13 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
     @admin.action(description="Copy as a new, editable version")
     def copy_as_new_version(self, request, queryset):
         for version in queryset:
-            copy = copy_questionnaire_version(
-                source=version, new_code=_next_free_code(version.code)
-            )
+            try:
+                copy = copy_questionnaire_version(
+                    source=version, new_code=_next_free_code(version.code)
+                )
+            except ValueError as error:
+                self.message_user(request, f"{version.code}: {error}", messages.ERROR)
+                continue
             self.message_user(
                 request, f"Version {copy.code} created from {version.code}.", messages.SUCCESS
             )
@@ -193,6 +182,12 @@ class ReportingCycleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(report_count=Count("reports"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Reports answer the cycle's questionnaire: once there are reports it cannot be swapped.
+        if obj is not None and obj.reports.exists():
+            return [*self.readonly_fields, "questionnaire"]
+        return self.readonly_fields
 
     @admin.display(description="meeting", ordering="meeting_type")
     def meeting_label(self, obj):

@@ -8,9 +8,10 @@ of `Answer`, `AnswerChoice` and `AnswerCell`; `value_from_rows` puts it back tog
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -28,6 +29,8 @@ from reports.models import (
 MAX_INTEGER = 10**15
 MAX_CELL_TEXT = 2000
 MAX_CONTACT_FIELD = 500
+DEFAULT_TEXT_LIMIT = 10000
+YES_NO_CODES = [choice["code"] for choice in YES_NO_CHOICES]
 
 CountryLookup = Callable[[Iterable[str]], set[str]]
 
@@ -81,8 +84,22 @@ def clean_answer(
     return cleaner(question, value, known_countries)
 
 
-def _fail(question: Question, message: str):
+def _fail(question: Question, message: str) -> NoReturn:
     raise AnswerValidationError(question.code, message)
+
+
+def _text(question: Question, value: Any, what: str, limit: int) -> str:
+    """A stripped string of at most `limit` characters (PostgreSQL refuses NUL characters)."""
+    if not isinstance(value, str):
+        _fail(question, f"{what}: expected text.")
+    if "\x00" in value:
+        _fail(question, f"{what}: the text contains a NUL character; please retype it.")
+    text = value.strip()
+    if len(text) > limit:
+        _fail(
+            question, f"{what}: the text is {len(text):,} characters long; at most {limit:,} fit."
+        )
+    return text
 
 
 def _clean_choice(question: Question, value: Any, _lookup: CountryLookup) -> str:
@@ -98,26 +115,26 @@ def _clean_multi_choice(question: Question, value: Any, _lookup: CountryLookup) 
     if not isinstance(value, dict) or not set(value) <= {"choices", "other"}:
         _fail(question, "expected a list of ticked choices (and an optional other text).")
     ticked = value.get("choices") or []
-    other_text = value.get("other") or ""
     if not isinstance(ticked, list) or not all(isinstance(code, str) for code in ticked):
         _fail(question, "expected a list of ticked choices.")
-    if not isinstance(other_text, str):
-        _fail(question, "the other text must be text.")
+    other_text = _text(question, value.get("other") or "", '"Other"', MAX_CELL_TEXT)
     codes = question.choice_codes()
     unknown = [code for code in ticked if code not in codes]
     if unknown:
         _fail(question, f"{', '.join(map(repr, unknown))} is not one of the choices.")
-    other_text = other_text.strip()
     if OTHER_CHOICE_CODE in ticked and question.allow_other and not other_text:
         _fail(question, '"Other" is ticked: please specify what.')
     if other_text and OTHER_CHOICE_CODE not in ticked:
         _fail(question, 'a text for "other" was given but "Other" is not ticked.')
-    if len(other_text) > 2000:
-        _fail(question, "the other text is longer than 2,000 characters.")
     if not ticked:
         return None
     ordered = [code for code in codes if code in set(ticked)]
     return {"choices": ordered, "other": other_text}
+
+
+# Whole numbers as people type them: "1250", "-3", or with thousands separators "1,250" / "1 250".
+_INTEGER_RE = re.compile(r"^-?(\d{1,16}|\d{1,3}([, ]\d{3})+)$", re.ASCII)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def _parse_int(value: Any) -> int | None:
@@ -125,10 +142,8 @@ def _parse_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace(" ", "")
-        if text.lstrip("-").isdigit():
-            return int(text)
+    if isinstance(value, str) and _INTEGER_RE.match(value.strip()):
+        return int(value.strip().replace(",", "").replace(" ", ""))
     return None
 
 
@@ -153,13 +168,7 @@ def _clean_integer(question: Question, value: Any, _lookup: CountryLookup) -> in
 
 
 def _clean_text(question: Question, value: Any, _lookup: CountryLookup) -> str:
-    if not isinstance(value, str):
-        _fail(question, "expected text.")
-    text = value.strip()
-    limit = question.max_length or 10000
-    if len(text) > limit:
-        _fail(question, f"the text is {len(text):,} characters long; at most {limit:,} fit.")
-    return text
+    return _text(question, value, "the answer", question.max_length or DEFAULT_TEXT_LIMIT)
 
 
 def _parse_date(value: Any) -> datetime.date | None:
@@ -167,7 +176,7 @@ def _parse_date(value: Any) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _DATE_RE.match(value.strip()):
         try:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:
@@ -189,15 +198,10 @@ def _clean_contact(question: Question, value: Any, _lookup: CountryLookup) -> di
     unknown = sorted(set(value) - set(codes))
     if unknown:
         _fail(question, f"unknown contact field(s): {', '.join(unknown)}.")
-    contact = {}
-    for code in codes:
-        item = value.get(code) or ""
-        if not isinstance(item, str):
-            _fail(question, f"the {code} must be text.")
-        item = item.strip()
-        if len(item) > MAX_CONTACT_FIELD:
-            _fail(question, f"the {code} is longer than {MAX_CONTACT_FIELD} characters.")
-        contact[code] = item
+    contact = {
+        code: _text(question, value.get(code) or "", f"the {code}", MAX_CONTACT_FIELD)
+        for code in codes
+    }
     if contact["email"]:
         try:
             validate_email(contact["email"])
@@ -216,11 +220,7 @@ def _clean_cell(question: Question, column: dict, row_number: int, value: Any) -
         return None
     ctype = column["type"]
     if ctype == ColumnType.TEXT:
-        if not isinstance(value, str):
-            _fail(question, f"{where}: expected text.")
-        if len(value.strip()) > MAX_CELL_TEXT:
-            _fail(question, f"{where}: at most {MAX_CELL_TEXT:,} characters fit.")
-        return value.strip()
+        return _text(question, value, where, MAX_CELL_TEXT)
     if ctype == ColumnType.INTEGER:
         number = _parse_int(value)
         problem = _check_int(number, column.get("min"), column.get("max"))
@@ -233,25 +233,22 @@ def _clean_cell(question: Question, column: dict, row_number: int, value: Any) -
             _fail(question, f"{where}: {value!r} is not a date (expected YYYY-MM-DD).")
         return date
     if ctype == ColumnType.URL:
+        url = _text(question, value, where, MAX_CELL_TEXT)
         try:
-            URLValidator(schemes=["http", "https"])(value if isinstance(value, str) else "")
+            URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            _fail(question, f"{where}: {value!r} is not a web address (http:// or https://).")
-        return value.strip()
+            _fail(question, f"{where}: {url!r} is not a web address (http:// or https://).")
+        return url
     if ctype == ColumnType.YES_NO:
-        codes = [c["code"] for c in YES_NO_CHOICES]
-        if value not in codes:
+        if value not in YES_NO_CODES:
             _fail(question, f"{where}: expected yes or no.")
         return value
     if ctype == ColumnType.CHOICE:
-        codes = [c["code"] for c in column["choices"]]
-        if value not in codes:
+        if value not in [c["code"] for c in column["choices"]]:
             _fail(question, f"{where}: {value!r} is not one of the choices.")
         return value
     if ctype == ColumnType.COUNTRY:
-        if not isinstance(value, str):
-            _fail(question, f"{where}: expected a State's ISO alpha-3 code.")
-        return value.strip().upper()
+        return _text(question, value, where, 3).upper()
     raise AssertionError(f"unhandled column type {ctype}")
 
 
@@ -352,8 +349,10 @@ def value_from_rows(question: Question, answer: Any, selected: list[str], cells:
     if qtype in (QuestionType.YES_NO_DEVELOPING, QuestionType.YES_NO, QuestionType.SINGLE_CHOICE):
         return answer.value_choice
     if qtype == QuestionType.MULTI_CHOICE:
-        order = question.choice_codes()
-        return {"choices": sorted(selected, key=order.index), "other": answer.value_text}
+        # Codes in questionnaire order; a code no longer offered (an edited draft version) last.
+        order = {code: index for index, code in enumerate(question.choice_codes())}
+        ordered = sorted(selected, key=lambda code: order.get(code, len(order)))
+        return {"choices": ordered, "other": answer.value_text}
     if qtype == QuestionType.INTEGER:
         return answer.value_int
     if qtype == QuestionType.TEXT:

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from reports.models import Question
+from reports.models import CONDITION_PARENT_TYPES, Question, answer_choices
 from reports.questionnaire_files import QuestionnaireFileError, check_question_definition
 
 CHECKED_FIELDS = [
@@ -19,13 +19,20 @@ class QuestionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors or not (cleaned.get("section") or self.instance.section_id):
+        if self.errors:
             return cleaned  # field errors first; they are already shown beside the fields
+        version_id = self.instance.version_id
         section = cleaned.get("section") or self.instance.section
         parent = cleaned.get("show_if_question", self.instance.show_if_question)
         position = cleaned.get("position", self.instance.position)
+        code = cleaned.get("code", self.instance.code)
+        if section.version_id != version_id:
+            self._refuse("section", "The section must belong to the question's version.")
+        siblings = Question.objects.filter(version_id=version_id).exclude(pk=self.instance.pk)
+        if siblings.filter(code=code).exists():
+            self._refuse("code", f"Another question of this version has the code {code}.")
         if parent is not None:
-            if parent.version_id != self.instance.version_id:
+            if parent.version_id != version_id:
                 self._refuse(
                     "show_if_question", "The parent must be a question of the same version."
                 )
@@ -56,7 +63,35 @@ class QuestionAdminForm(forms.ModelForm):
             )
         except QuestionnaireFileError as error:
             raise forms.ValidationError(error.reason) from error
+        self._check_follow_ups_still_fit(fields)
         return cleaned
+
+    def _check_follow_ups_still_fit(self, fields: dict) -> None:
+        """A parent's new type or choices must still offer what its follow-ups depend on."""
+        if self.instance.pk is None:
+            return
+        follow_ups = list(self.instance.follow_ups.all())
+        if not follow_ups:
+            return
+        codes = list(follow_ups[0].show_if_values)
+        if fields["type"] not in CONDITION_PARENT_TYPES:
+            self._refuse(
+                "type",
+                f"Follow-up {follow_ups[0].code} depends on this question's answer; only a "
+                "yes/no or choice question can have follow-ups.",
+            )
+        offered = {
+            choice["code"]
+            for choice in answer_choices(fields["type"], fields["choices"], fields["allow_other"])
+        }
+        for follow_up in follow_ups:
+            missing = [code for code in follow_up.show_if_values if code not in offered]
+            if missing:
+                codes = ", ".join(missing)
+                raise forms.ValidationError(
+                    f"Follow-up {follow_up.code} is shown for {codes}, which this question "
+                    "would no longer offer; change the follow-up first."
+                )
 
     def _refuse(self, field: str, message: str):
         """Show the message beside the field when the form has it, above the form otherwise."""

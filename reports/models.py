@@ -74,6 +74,19 @@ CONTACT_FIELDS = [
 ]
 
 
+def answer_choices(
+    question_type: str, choices: list[dict[str, str]], allow_other: bool
+) -> list[dict[str, str]]:
+    """The choices an answer to a question of this type may hold."""
+    if question_type == QuestionType.YES_NO_DEVELOPING:
+        return YES_NO_DEVELOPING_CHOICES
+    if question_type == QuestionType.YES_NO:
+        return YES_NO_CHOICES
+    if allow_other:
+        return [*choices, {"code": OTHER_CHOICE_CODE, "label": "Other (specify)"}]
+    return list(choices)
+
+
 class QuestionnaireVersionQuerySet(models.QuerySet):
     def with_usage(self) -> QuestionnaireVersionQuerySet:
         return self.annotate(cycle_count=models.Count("cycles"))
@@ -93,7 +106,7 @@ class QuestionnaireVersion(TimeStampedModel):
     objects = QuestionnaireVersionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-code"]
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
@@ -151,7 +164,7 @@ class Question(TimeStampedModel):
     max_rows = models.PositiveIntegerField(null=True, blank=True)
     multiple = models.BooleanField(default=True, help_text="File questions: several files")
     show_if_question = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups"
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="follow_ups"
     )
     show_if_values = models.JSONField(default=list, blank=True)
 
@@ -166,13 +179,7 @@ class Question(TimeStampedModel):
 
     def choice_list(self) -> list[dict[str, str]]:
         """Every choice an answer may hold, including the built-in ones of yes/no types."""
-        if self.type == QuestionType.YES_NO_DEVELOPING:
-            return YES_NO_DEVELOPING_CHOICES
-        if self.type == QuestionType.YES_NO:
-            return YES_NO_CHOICES
-        if self.allow_other:
-            return [*self.choices, {"code": OTHER_CHOICE_CODE, "label": "Other (specify)"}]
-        return list(self.choices)
+        return answer_choices(self.type, self.choices, self.allow_other)
 
     def choice_codes(self) -> list[str]:
         return [choice["code"] for choice in self.choice_list()]

@@ -18,17 +18,25 @@ import yaml
 from reports.models import (
     CONDITION_PARENT_TYPES,
     OTHER_CHOICE_CODE,
-    YES_NO_CHOICES,
-    YES_NO_DEVELOPING_CHOICES,
     ColumnType,
     QuestionType,
+    answer_choices,
 )
 
 CITATION_RE = re.compile(
     r"^(PoA (I|II|III|IV)\.\d+(\([a-z]\))?|ITI \d+(\([a-z]\))?|SDG \d+\.\d+(\.\d+)?)$"
 )
-SECTION_CODE_RE = re.compile(r"^\d+$")
+VERSION_RE = re.compile(r"^[A-Za-z0-9._-]{1,20}$")
+SECTION_CODE_RE = re.compile(r"^\d{1,10}$")
 QUESTION_CODE_RE = re.compile(r"^\d+(\.\d+)+$")
+MAX_QUESTION_CODE = 20
+MAX_TITLE = 300
+MAX_LABEL = 500
+MAX_UNIT = 60
+# Bounds that fit the database columns, with room to spare.
+MAX_NUMBER = 10**15
+MAX_TEXT_LENGTH = 100_000
+MAX_ROWS_LIMIT = 10_000
 CHOICE_CODE_RE = re.compile(r"^[a-z0-9_]{1,64}$")
 DEFAULT_TEXT_MAX_LENGTH = 10000
 DEFAULT_MAX_ROWS = 200
@@ -78,7 +86,7 @@ def spec_checksum(spec: dict[str, Any]) -> str:
 def parse_questionnaire_file(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
     except FileNotFoundError as exc:
         raise QuestionnaireFileError(path, "no such file") from exc
     except UnicodeDecodeError as exc:
@@ -86,6 +94,21 @@ def parse_questionnaire_file(path: str | Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         raise QuestionnaireFileError(path, f"not valid YAML: {exc}") from exc
     return _Parser(path).parse(raw)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice (YAML would silently keep the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _code_text(value: Any) -> Any:
@@ -111,13 +134,17 @@ class _Parser:
             self.fail("the file must be a mapping with version, title and sections")
         self._no_unknown_keys(raw, TOP_KEYS, "the top level")
         version = raw.get("version")
-        if not isinstance(version, str) or not version.strip() or len(version) > 20:
-            self.fail('"version" must be quoted text of at most 20 characters, e.g. "2026.1"')
-        title = self._text(raw.get("title"), '"title"')
-        description = raw.get("description") or ""
-        if not isinstance(description, str):
-            self.fail('"description" must be text')
-        for name, choices in (raw.get("choice_sets") or {}).items():
+        if not isinstance(version, str) or not VERSION_RE.match(version.strip()):
+            self.fail(
+                '"version" must be quoted text of at most 20 letters, digits, dots, dashes or '
+                'underscores, e.g. "2026.1"'
+            )
+        title = self._text(raw.get("title"), '"title"', limit=MAX_TITLE)
+        description = self._optional_text(raw.get("description"), '"description"')
+        choice_sets = raw.get("choice_sets") or {}
+        if not isinstance(choice_sets, dict):
+            self.fail('"choice_sets" must be a mapping of names to lists of choices')
+        for name, choices in choice_sets.items():
             self.choice_sets[str(name)] = self._choices(choices, f'choice set "{name}"')
         sections = raw.get("sections")
         if not isinstance(sections, list) or not sections:
@@ -144,10 +171,17 @@ class _Parser:
         if unknown:
             self.fail(f"unknown key(s) {', '.join(unknown)} in {where}", **at)
 
-    def _text(self, value: Any, what: str, **at) -> str:
+    def _text(self, value: Any, what: str, *, limit: int | None = None, **at) -> str:
         if not isinstance(value, str) or not value.strip():
             self.fail(f"{what} must be non-empty text", **at)
+        if limit is not None and len(value.strip()) > limit:
+            self.fail(f"{what} is longer than {limit} characters", **at)
         return value.strip()
+
+    def _optional_text(self, value: Any, what: str, *, limit: int | None = None, **at) -> str:
+        if value is None or value == "":
+            return ""
+        return self._text(value, what, limit=limit, **at)
 
     def _choices(self, value: Any, where: str, **at) -> list[dict[str, str]]:
         if not isinstance(value, list) or not value:
@@ -165,7 +199,8 @@ class _Parser:
             if code in seen:
                 self.fail(f"{where}: choice code {code!r} is used twice", **at)
             seen.add(code)
-            result.append({"code": code, "label": self._text(choice["label"], "a label", **at)})
+            label = self._text(choice["label"], f"{where}: a label", limit=MAX_LABEL, **at)
+            result.append({"code": code, "label": label})
         return result
 
     def _choices_of(self, raw: dict, where: str, **at) -> list[dict[str, str]]:
@@ -173,18 +208,28 @@ class _Parser:
             self.fail(f"{where}: give either choices or choice_set, not both", **at)
         if "choice_set" in raw:
             name = raw["choice_set"]
-            if name not in self.choice_sets:
+            if not isinstance(name, str) or name not in self.choice_sets:
                 self.fail(f"{where}: unknown choice_set {name!r}", **at)
             return [dict(choice) for choice in self.choice_sets[name]]
         if "choices" not in raw:
             self.fail(f"{where}: choices or choice_set is required", **at)
         return self._choices(raw["choices"], where, **at)
 
-    def _int(self, value: Any, what: str, *, minimum: int | None = None, **at) -> int:
+    def _int(
+        self,
+        value: Any,
+        what: str,
+        *,
+        minimum: int = -MAX_NUMBER,
+        maximum: int = MAX_NUMBER,
+        **at,
+    ) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(f"{what} must be a whole number", **at)
-        if minimum is not None and value < minimum:
+        if value < minimum:
             self.fail(f"{what} must be at least {minimum}", **at)
+        if value > maximum:
+            self.fail(f"{what} must be at most {maximum:,}", **at)
         return value
 
     def _section(self, raw: Any) -> dict[str, Any]:
@@ -195,15 +240,15 @@ class _Parser:
         if not isinstance(code, str) or not SECTION_CODE_RE.match(code):
             self.fail(f'section code {code!r} must be digits, e.g. "5"')
         self._no_unknown_keys(raw, SECTION_KEYS, "the section", section=code)
-        title = self._text(raw.get("title"), "the title", section=code)
-        help_text = raw.get("help") or ""
+        title = self._text(raw.get("title"), "the title", limit=MAX_TITLE, section=code)
+        help_text = self._optional_text(raw.get("help"), "help", section=code)
         questions = raw.get("questions")
         if not isinstance(questions, list) or not questions:
             self.fail("questions must be a non-empty list", section=code)
         return {
             "code": code,
             "title": title,
-            "help": str(help_text).strip(),
+            "help": help_text,
             "questions": [self._question(item, code) for item in questions],
         }
 
@@ -218,14 +263,18 @@ class _Parser:
                 section=section_code,
             )
         at = {"question": code}
-        if not QUESTION_CODE_RE.match(code):
-            self.fail('the code must be digits separated by dots, e.g. "5.1.2"', **at)
+        if not QUESTION_CODE_RE.match(code) or len(code) > MAX_QUESTION_CODE:
+            self.fail(
+                f'the code must be digits separated by dots, e.g. "5.1.2", of at most '
+                f"{MAX_QUESTION_CODE} characters",
+                **at,
+            )
         if not code.startswith(section_code + "."):
             self.fail(f"the code must begin with its section code {section_code}.", **at)
         if code in self.questions:
             self.fail("the question code is used twice", **at)
         qtype = raw.get("type")
-        if qtype not in TYPE_KEYS:
+        if not isinstance(qtype, str) or qtype not in TYPE_KEYS:
             self.fail(f"unknown type {qtype!r}; expected one of {', '.join(TYPE_KEYS)}", **at)
         self._no_unknown_keys(
             raw, COMMON_QUESTION_KEYS | TYPE_KEYS[qtype], f"a {qtype} question", **at
@@ -243,14 +292,12 @@ class _Parser:
         required = raw.get("required", False)
         if not isinstance(required, bool):
             self.fail("required must be true or false", **at)
-        help_text = raw.get("help") or ""
-        if not isinstance(help_text, str):
-            self.fail("help must be text", **at)
+        help_text = self._optional_text(raw.get("help"), "help", **at)
 
         question: dict[str, Any] = {
             "code": code,
             "text": self._text(raw.get("text"), "the text", **at),
-            "help": help_text.strip(),
+            "help": help_text,
             "type": qtype,
             "required": required,
             "citations": list(cites),
@@ -289,16 +336,26 @@ class _Parser:
                 question["max_value"] = self._int(raw["max"], "max", **at)
                 if question["max_value"] < question["min_value"]:
                     self.fail("max must not be below min", **at)
-            question["unit"] = str(raw.get("unit") or "")
+            question["unit"] = self._optional_text(raw.get("unit"), "unit", limit=MAX_UNIT, **at)
         if qtype == QuestionType.TEXT:
             question["max_length"] = self._int(
-                raw.get("max_length", DEFAULT_TEXT_MAX_LENGTH), "max_length", minimum=1, **at
+                raw.get("max_length", DEFAULT_TEXT_MAX_LENGTH),
+                "max_length",
+                minimum=1,
+                maximum=MAX_TEXT_LENGTH,
+                **at,
             )
         if qtype == QuestionType.TABLE:
             question["columns"] = self._columns(raw.get("columns"), at)
-            question["min_rows"] = self._int(raw.get("min_rows", 0), "min_rows", minimum=0, **at)
+            question["min_rows"] = self._int(
+                raw.get("min_rows", 0), "min_rows", minimum=0, maximum=MAX_ROWS_LIMIT, **at
+            )
             question["max_rows"] = self._int(
-                raw.get("max_rows", DEFAULT_MAX_ROWS), "max_rows", minimum=1, **at
+                raw.get("max_rows", DEFAULT_MAX_ROWS),
+                "max_rows",
+                minimum=1,
+                maximum=MAX_ROWS_LIMIT,
+                **at,
             )
             if question["max_rows"] < question["min_rows"]:
                 self.fail("max_rows must not be below min_rows", **at)
@@ -336,7 +393,9 @@ class _Parser:
                 self.fail(f"{where}: required must be true or false", **at)
             column: dict[str, Any] = {
                 "code": code,
-                "label": self._text(item.get("label"), f"{where}: the label", **at),
+                "label": self._text(
+                    item.get("label"), f"{where}: the label", limit=MAX_LABEL, **at
+                ),
                 "type": ctype,
                 "required": required,
             }
@@ -348,6 +407,8 @@ class _Parser:
                 column["min"] = self._int(item.get("min", 0), f"{where}: min", **at)
                 if item.get("max") is not None:
                     column["max"] = self._int(item["max"], f"{where}: max", **at)
+                    if column["max"] < column["min"]:
+                        self.fail(f"{where}: max must not be below min", **at)
             elif "min" in item or "max" in item:
                 self.fail(f"{where}: min and max apply only to integer columns", **at)
             columns.append(column)
@@ -382,12 +443,8 @@ class _Parser:
 
 
 def _parent_codes(parent: dict[str, Any]) -> list[str]:
-    if parent["type"] == QuestionType.YES_NO_DEVELOPING:
-        return [c["code"] for c in YES_NO_DEVELOPING_CHOICES]
-    if parent["type"] == QuestionType.YES_NO:
-        return [c["code"] for c in YES_NO_CHOICES]
-    codes = [c["code"] for c in parent["choices"]]
-    return [*codes, OTHER_CHOICE_CODE] if parent["allow_other"] else codes
+    choices = answer_choices(parent["type"], parent["choices"], parent["allow_other"])
+    return [choice["code"] for choice in choices]
 
 
 def check_question_definition(

@@ -34,7 +34,7 @@ def questionnaire_versions() -> QuerySet[QuestionnaireVersion]:
     return (
         QuestionnaireVersion.objects.with_usage()
         .annotate(question_count=Count("questions", distinct=True))
-        .order_by("-code")
+        .order_by("-created_at")
     )
 
 

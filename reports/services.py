@@ -64,7 +64,8 @@ def load_questionnaire(path: str | Path = DEFAULT_QUESTIONNAIRE_FILE) -> Questio
         existing = (
             QuestionnaireVersion.objects.select_for_update().filter(code=spec["version"]).first()
         )
-        if existing and existing.checksum == checksum:
+        # Compare with what the database holds now: admin edits may have changed an unfrozen one.
+        if existing and spec_checksum(spec_from_version(existing)) == checksum:
             return QuestionnaireLoadResult(existing, "unchanged")
         if existing and existing.is_frozen:
             raise QuestionnaireFrozenError(
@@ -270,13 +271,20 @@ def save_answer(
         raise AnswerValidationError(
             question.code, "this question is not part of the report's questionnaire."
         )
-    if report.status not in EDITABLE_STATUSES:
-        raise ReportNotEditableError(
-            f"The report is {report.get_status_display().lower()}; answers can change only "
-            "while it is a draft or returned for revision."
-        )
     value = clean_answer(question, value)
     with transaction.atomic():
+        # Lock the report so that a submission in flight cannot slip between check and write.
+        status = (
+            NationalReport.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=report.pk)
+        )
+        if status not in EDITABLE_STATUSES:
+            label = NationalReport.Status(status).label.lower()
+            raise ReportNotEditableError(
+                f"The report is {label}; answers can change only while it is a draft or "
+                "returned for revision."
+            )
         if value is None:
             Answer.objects.filter(report=report, question=question).delete()
             return None

@@ -1,6 +1,7 @@
 """Answers are checked against their question's type and stored in typed, SQL-countable rows."""
 
 import datetime
+import re
 
 import pytest
 from django.db.models import Count, Sum
@@ -181,16 +182,32 @@ INVALID = [
 ]
 
 
+VALID_BY_TYPE = {
+    QuestionType.YES_NO_DEVELOPING: "yes",
+    QuestionType.YES_NO: "yes",
+    QuestionType.SINGLE_CHOICE: "tracing",
+    QuestionType.MULTI_CHOICE: ["marking"],
+    QuestionType.INTEGER: 5,
+    QuestionType.TEXT: "ok",
+    QuestionType.DATE: "2024-01-01",
+    QuestionType.CONTACT: {"name": "Amina Diallo"},
+    QuestionType.TABLE: [{"title": "Act"}],
+}
+
+
 @pytest.mark.parametrize(("qtype", "fields", "given", "message"), INVALID)
 def test_wrong_answers_are_refused_naming_the_question(
     section, report, qtype, fields, given, message
 ):
     question = make(section, qtype, **fields)
+    if qtype != QuestionType.FILE:  # a valid answer first: a refused one must not replace it
+        save_answer(report=report, question=question, value=VALID_BY_TYPE[qtype])
+    before = report_answer_values(report)
     with pytest.raises(AnswerValidationError) as error:
         save_answer(report=report, question=question, value=given)
     assert str(error.value).startswith(f"Question {question.code}: ")
     assert message in str(error.value)
-    assert not Answer.objects.exists()
+    assert report_answer_values(report) == before
 
 
 # -- storage ------------------------------------------------------------------------------
@@ -262,3 +279,78 @@ def test_statistics_are_plain_sql_over_the_typed_rows(section):
         .annotate(n=Count("id"))
     )
     assert ticks == {"marking": 2, "tracing": 2}
+
+
+MORE_INVALID = [
+    (QuestionType.INTEGER, {}, "²", "expected a whole number"),
+    (QuestionType.INTEGER, {}, "--5", "expected a whole number"),
+    (QuestionType.INTEGER, {}, "1,2,3", "expected a whole number"),
+    (QuestionType.INTEGER, {}, "1 0", "expected a whole number"),
+    (QuestionType.INTEGER, {}, "9" * 5000, "expected a whole number"),
+    (QuestionType.TEXT, {}, "a\x00b", "NUL character"),
+    (QuestionType.DATE, {}, "20240618", "is not a date"),
+    (QuestionType.DATE, {}, "2024-W25-2", "is not a date"),
+    (QuestionType.DATE, {}, "2024-02-30", "is not a date"),
+    (QuestionType.CONTACT, {}, {"name": 12}, "the name: expected text"),
+    (QuestionType.CONTACT, {}, {"name": "A\x00"}, "NUL character"),
+    (
+        QuestionType.MULTI_CHOICE,
+        {"choices": TOPICS, "allow_other": True},
+        {"choices": ["other"], "other": "x\x00"},
+        "NUL character",
+    ),
+    (
+        QuestionType.TABLE,
+        {"columns": LAW_COLUMNS},
+        [{"title": "A", "adopted": "soon"}],
+        "row 1, Adopted: 'soon' is not a date",
+    ),
+    (
+        QuestionType.TABLE,
+        {"columns": LAW_COLUMNS},
+        [{"title": "A", "topic": "dance"}],
+        "row 1, Topic: 'dance' is not one of the choices",
+    ),
+    (
+        QuestionType.TABLE,
+        {"columns": LAW_COLUMNS},
+        [{"title": "A", "public": "maybe"}],
+        "row 1, Public: expected yes or no",
+    ),
+    (QuestionType.TABLE, {"columns": LAW_COLUMNS}, [{"title": "A\x00"}], "NUL character"),
+    (
+        QuestionType.TABLE,
+        {"columns": LAW_COLUMNS, "min_rows": 2},
+        [{"title": "A"}],
+        "at least 2 row(s) are needed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("qtype", "fields", "given", "message"), MORE_INVALID)
+def test_odd_input_is_refused_with_a_message_never_a_crash(
+    section, report, qtype, fields, given, message
+):
+    question = make(section, qtype, **fields)
+    earlier = make(section, QuestionType.TEXT)
+    save_answer(report=report, question=earlier, value="Kept")
+    with pytest.raises(AnswerValidationError, match=re.escape(message)):
+        save_answer(report=report, question=question, value=given)
+    assert report_answer_values(report) == {earlier.code: "Kept"}
+
+
+@pytest.mark.parametrize(
+    ("qtype", "fields", "given", "expected"),
+    [
+        (QuestionType.INTEGER, {}, "1 250", 1250),
+        (QuestionType.INTEGER, {}, " 42 ", 42),
+        (
+            QuestionType.TABLE,
+            {"columns": LAW_COLUMNS[:3]},
+            [{"title": "Act", "link": "  https://law.example/act  "}],
+            [{"title": "Act", "adopted": None, "link": "https://law.example/act"}],
+        ),
+    ],
+)
+def test_usual_ways_of_typing_are_accepted(section, report, qtype, fields, given, expected):
+    assert clean_answer(make(section, qtype, **fields), given) == expected

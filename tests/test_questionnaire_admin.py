@@ -171,3 +171,66 @@ def test_questions_of_a_frozen_version_cannot_be_changed(staff_client, draft_ver
     url = reverse("admin:reports_question_change", args=[questions[0].pk])
     assert staff_client.post(url, question_form(questions[0], text="Changed")).status_code == 403
     assert_unchanged(questions)
+
+
+def test_a_code_already_used_in_the_version_is_refused(staff_client, draft_version):
+    _, _, questions = draft_version
+    url = reverse("admin:reports_question_change", args=[questions[1].pk])
+    response = staff_client.post(url, question_form(questions[1], code="1.1"))
+    assert_refused(response, "Another question of this version has the code 1.1.", {}, questions)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"type": "integer"}, "Follow-up 1.2 depends on this question"),
+        (
+            {"type": "single_choice", "choices": json.dumps([{"code": "no", "label": "No"}])},
+            "Follow-up 1.2 is shown for yes, which this question would no longer offer",
+        ),
+    ],
+)
+def test_a_parent_cannot_drop_what_its_follow_ups_need(
+    staff_client, draft_version, changes, message
+):
+    _, _, questions = draft_version
+    url = reverse("admin:reports_question_change", args=[questions[0].pk])
+    response = staff_client.post(url, question_form(questions[0], **changes))
+    assert_refused(response, message, {}, questions)
+
+
+def test_deleting_a_parent_question_is_refused_not_a_crash(staff_client, draft_version):
+    _, _, questions = draft_version
+    url = reverse("admin:reports_question_delete", args=[questions[0].pk])
+    response = staff_client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in (
+        response.content.decode()
+    )
+    assert_unchanged(questions)
+
+
+def test_copying_a_version_whose_next_code_is_too_long_says_why(staff_client):
+    from reports.models import QuestionnaireVersion
+    from tests.factories import QuestionnaireVersionFactory
+
+    version = QuestionnaireVersionFactory(code="a" * 20)
+    response = staff_client.post(
+        reverse("admin:reports_questionnaireversion_changelist"),
+        {"action": "copy_as_new_version", "_selected_action": [version.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "needs a code of 1 to 20 characters" in response.content.decode()
+    assert QuestionnaireVersion.objects.count() == 1
+
+
+def test_a_cycle_with_reports_keeps_its_questionnaire(staff_client, draft_version):
+    from tests.factories import CycleFactory, ReportFactory
+
+    version, _, _ = draft_version
+    cycle = CycleFactory(questionnaire=version)
+    url = reverse("admin:reports_reportingcycle_change", args=[cycle.pk])
+    assert b'name="questionnaire"' in staff_client.get(url).content
+    ReportFactory(cycle=cycle)
+    assert b'name="questionnaire"' not in staff_client.get(url).content

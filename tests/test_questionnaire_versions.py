@@ -102,3 +102,11 @@ def test_admin_action_copies_a_frozen_version(staff_client, shipped_questionnair
         reverse("admin:reports_questionnaireversion_change", args=[copy.pk])
     )
     assert b'name="_save"' in editable.content
+
+
+def test_reloading_after_an_admin_edit_restores_the_file(tmp_path):
+    version = load_questionnaire(write(tmp_path)).version
+    version.questions.update(text="Edited in the admin")
+    result = load_questionnaire(write(tmp_path))
+    assert result.outcome == "replaced"
+    assert result.version.questions.get().text == "Agency?"
