@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class UserManager(BaseUserManager):
@@ -20,6 +21,10 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
+    def get_by_natural_key(self, username: str):
+        # Addresses match whatever their case: "Ana@Gov.example" signs in as ana@gov.example.
+        return self.get(email__iexact=username)
+
     def create_superuser(self, email: str, password: str | None = None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
@@ -38,6 +43,22 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="unique_email_ignoring_case",
+                violation_error_message="A user with this e-mail address already exists.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    def save(self, *args, **kwargs) -> None:
+        # One spelling per address, so that look-ups and the unique constraint agree.
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)

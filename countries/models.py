@@ -85,6 +85,15 @@ class Country(TimeStampedModel):
     def __str__(self) -> str:
         return self.un_name
 
+    def save(self, *args, **kwargs) -> None:
+        # The UN order follows the name, so it is derived from it on every save.
+        from countries.reference_data import un_sort_key
+
+        self.sort_key = un_sort_key(self.un_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
+
     def name_for(self, language: str) -> str:
         """The State's name in one of the official languages, falling back to the UN name."""
         base = language.split("-")[0].lower()

@@ -2,7 +2,9 @@
 
 The functions take the model classes as arguments so that the data migration can pass its
 historical models and the `load_countries` command the current ones; both run the same code.
-Loading is an upsert keyed by ISO alpha-3 code, so running it again changes nothing.
+Rows missing from the database are created. Existing rows are left as staff edited them, unless
+`update_existing` asks to bring them back in line with the files. Either way a second run with
+the same files changes nothing.
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ def read_states(path: Path = STATES_FILE) -> list[dict[str, str]]:
         return [dict(row) for row in reader]
 
 
-def load_groupings(group_model, region_model, path: Path = GROUPINGS_FILE) -> None:
+def load_groupings(
+    group_model, region_model, path: Path = GROUPINGS_FILE, *, update_existing: bool = False
+) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for model, rows in (
         (group_model, data["regional_groups"]),
@@ -67,11 +71,20 @@ def load_groupings(group_model, region_model, path: Path = GROUPINGS_FILE) -> No
         existing = {item.code: item for item in model.objects.all()}
         for row in rows:
             values = {key: value for key, value in row.items() if key != "code"}
-            _upsert(model, existing.get(row["code"]), {"code": row["code"]}, values)
+            _upsert(
+                model, existing.get(row["code"]), {"code": row["code"]}, values, update_existing
+            )
 
 
-def load_states(country_model, group_model, region_model, path: Path = STATES_FILE) -> LoadSummary:
-    """Upsert every State of the file; staff edits to fields the file does not hold survive."""
+def load_states(
+    country_model,
+    group_model,
+    region_model,
+    path: Path = STATES_FILE,
+    *,
+    update_existing: bool = False,
+) -> LoadSummary:
+    """Create the States of the file that are missing; with `update_existing`, also re-apply it."""
     groups = {g.code: g for g in group_model.objects.all()}
     regions = {r.code: r for r in region_model.objects.all()}
     existing = {c.iso3: c for c in country_model.objects.all()}
@@ -89,20 +102,22 @@ def load_states(country_model, group_model, region_model, path: Path = STATES_FI
             "report_region_id": regions[row["report_region"]].pk,
             "names": cldr_names(row["iso2"]),
         }
-        outcome = _upsert(country_model, existing.get(row["iso3"]), {"iso3": row["iso3"]}, values)
+        outcome = _upsert(
+            country_model, existing.get(row["iso3"]), {"iso3": row["iso3"]}, values, update_existing
+        )
         created += outcome == "created"
         updated += outcome == "updated"
         unchanged += outcome == "unchanged"
     return LoadSummary(created=created, updated=updated, unchanged=unchanged)
 
 
-def _upsert(model, instance, key: dict, values: dict) -> str:
-    """Create, or update only the fields that differ (so a reload touches nothing)."""
+def _upsert(model, instance, key: dict, values: dict, update_existing: bool) -> str:
+    """Create; or, when asked, update only the fields that differ (a reload touches nothing)."""
     if instance is None:
         model.objects.create(**key, **values)
         return "created"
     changed = [field for field, value in values.items() if getattr(instance, field) != value]
-    if not changed:
+    if not changed or not update_existing:
         return "unchanged"
     for field in changed:
         setattr(instance, field, values[field])

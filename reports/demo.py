@@ -216,7 +216,7 @@ def ensure_cycles(count: int) -> list[ReportingCycle]:
         cycles.append(
             ReportingCycle.objects.create(
                 year=year,
-                meeting_type=ReportingCycle.Meeting.BMS,
+                meeting_type=ReportingCycle.Meeting.SYNTHETIC,
                 meeting_number=0,
                 period_start=datetime.date(year - 2, 1, 1),
                 period_end=datetime.date(year - 1, 12, 31),

@@ -3,13 +3,13 @@
 from django import forms
 
 from reports.models import CONDITION_PARENT_TYPES, Question, answer_choices
-from reports.questionnaire_files import QuestionnaireFileError, check_question_definition
+from reports.questionnaire_files import (
+    QUESTION_SPEC_FIELDS,
+    QuestionnaireFileError,
+    check_question_definition,
+)
 
-CHECKED_FIELDS = [
-    "code", "text", "type", "citations", "required", "help", "choices", "allow_other",
-    "columns", "min_value", "max_value", "unit", "max_length", "min_rows", "max_rows",
-    "multiple", "show_if_values",
-]  # fmt: skip
+CHECKED_FIELDS = [*QUESTION_SPEC_FIELDS, "show_if_values"]
 
 
 class QuestionAdminForm(forms.ModelForm):

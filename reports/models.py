@@ -200,6 +200,7 @@ class ReportingCycle(TimeStampedModel):
         BMS = "BMS", "Biennial Meeting of States"
         REVCON = "RevCon", "Review Conference"
         MGE = "MGE", "Meeting of Governmental Experts"
+        SYNTHETIC = "Synthetic", "Synthetic cycle for benchmarks"
 
     year = models.PositiveSmallIntegerField(unique=True)
     meeting_type = models.CharField(max_length=10, choices=Meeting.choices)
@@ -244,6 +245,8 @@ class ReportingCycle(TimeStampedModel):
     def meeting_name(self) -> str:
         """The meeting as UN documents name it, e.g. "Fifth Biennial Meeting of States"."""
         ordinal = ORDINALS.get(self.meeting_number)
+        if self.meeting_type == self.Meeting.SYNTHETIC:
+            return self.get_meeting_type_display()
         if ordinal is None:
             return f"{self.get_meeting_type_display()} {self.meeting_number}"
         return f"{ordinal} {self.get_meeting_type_display()}"

@@ -1,4 +1,4 @@
-"""Reading and checking questionnaire files (format: docs/questionnaire-format.md).
+"""Reading and checking questionnaire files (format: reports/data/questionnaires/FORMAT.md).
 
 `parse_questionnaire_file` turns a YAML file into a plain, fully checked *spec* (dicts and lists)
 or raises `QuestionnaireFileError` naming the file, the question code and the reason. Nothing here
@@ -39,6 +39,12 @@ MAX_TEXT_LENGTH = 100_000
 MAX_ROWS_LIMIT = 10_000
 CHOICE_CODE_RE = re.compile(r"^[a-z0-9_]{1,64}$")
 DEFAULT_TEXT_MAX_LENGTH = 10000
+# The question fields a spec holds under the same names as the Question model.
+QUESTION_SPEC_FIELDS = [
+    "code", "text", "help", "type", "required", "citations", "choices", "allow_other",
+    "columns", "min_value", "max_value", "max_length", "unit", "min_rows", "max_rows",
+    "multiple",
+]  # fmt: skip
 DEFAULT_MAX_ROWS = 200
 
 TOP_KEYS = {"version", "title", "description", "choice_sets", "sections"}

@@ -24,6 +24,7 @@ from reports.models import (
     Section,
 )
 from reports.questionnaire_files import (
+    QUESTION_SPEC_FIELDS,
     QuestionnaireFileError,
     parse_questionnaire_file,
     spec_checksum,
@@ -106,24 +107,9 @@ def _create_questions(version: QuestionnaireVersion, spec: dict[str, Any]) -> No
                 Question(
                     version=version,
                     section=section,
-                    code=item["code"],
                     position=len(questions) + 1,
-                    text=item["text"],
-                    help=item["help"],
-                    type=item["type"],
-                    required=item["required"],
-                    citations=item["citations"],
-                    choices=item["choices"],
-                    allow_other=item["allow_other"],
-                    columns=item["columns"],
-                    min_value=item["min_value"],
-                    max_value=item["max_value"],
-                    max_length=item["max_length"],
-                    unit=item["unit"],
-                    min_rows=item["min_rows"],
-                    max_rows=item["max_rows"],
-                    multiple=item["multiple"],
                     show_if_values=item["show_if"]["in"] if item["show_if"] else [],
+                    **{name: item[name] for name in QUESTION_SPEC_FIELDS},
                 )
             )
     Question.objects.bulk_create(questions)
@@ -144,22 +130,7 @@ def spec_from_version(version: QuestionnaireVersion) -> dict[str, Any]:
     for question in version.questions.select_related("show_if_question").order_by("position"):
         questions_by_section.setdefault(question.section_id, []).append(
             {
-                "code": question.code,
-                "text": question.text,
-                "help": question.help,
-                "type": question.type,
-                "required": question.required,
-                "citations": question.citations,
-                "choices": question.choices,
-                "allow_other": question.allow_other,
-                "columns": question.columns,
-                "min_value": question.min_value,
-                "max_value": question.max_value,
-                "max_length": question.max_length,
-                "unit": question.unit,
-                "min_rows": question.min_rows,
-                "max_rows": question.max_rows,
-                "multiple": question.multiple,
+                **{name: getattr(question, name) for name in QUESTION_SPEC_FIELDS},
                 "show_if": (
                     {"question": question.show_if_question.code, "in": question.show_if_values}
                     if question.show_if_question

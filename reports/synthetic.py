@@ -125,8 +125,8 @@ class SyntheticAnswers:
 
     def _number(self, minimum: int | None, maximum: int | None, unit: str = "") -> int:
         low = minimum or 0
-        if "year" in unit:
-            high = maximum if maximum is not None else 60
+        if "year" in unit:  # record-keeping periods: decades, not centuries
+            high = min(maximum, 60) if maximum is not None else 60
         else:
             high = maximum if maximum is not None else int(10 ** self.rng.uniform(1, 4))
         return self.rng.randint(low, max(low, high))

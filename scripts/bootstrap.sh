@@ -19,6 +19,9 @@ if $want_test; then
   system_packages+=(chromium docker-compose poppler-utils)
 fi
 
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+
 missing=()
 for package in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
@@ -26,8 +29,6 @@ for package in "${system_packages[@]}"; do
 done
 if ((${#missing[@]})); then
   echo "==> Installing system packages: ${missing[*]}"
-  sudo=""
-  [[ $(id -u) -ne 0 ]] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
@@ -48,10 +49,13 @@ fi
 
 if [[ ! -x .venv/bin/python ]]; then
   echo "==> Creating .venv with $python"
-  "$python" -m venv .venv || {
-    echo "python -m venv failed: install the venv module (apt-get install python3-venv)" >&2
-    exit 1
-  }
+  if ! "$python" -m venv .venv; then
+    # Debian and Ubuntu ship the venv module separately.
+    rm -rf .venv
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv
+    "$python" -m venv .venv
+  fi
 fi
 
 requirements=requirements.txt

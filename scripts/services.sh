@@ -19,6 +19,10 @@ if ! listening 5432; then
     echo "==> Installing PostgreSQL"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql
+    # A test machine: let the postgres user in over loopback without a password, as the test
+    # settings and CI expect (Debian's default asks for one).
+    hba="$(ls -d /etc/postgresql/*/main | sort -V | tail -n1)/pg_hba.conf"
+    $sudo sed -i '1i host all postgres 127.0.0.1/32 trust\nhost all postgres ::1/128 trust' "$hba"
   fi
   echo "==> Starting PostgreSQL"
   $sudo pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start \

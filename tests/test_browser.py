@@ -47,25 +47,27 @@ def test_staff_signs_in_and_browses_cycles_questionnaire_and_admin(live_server, 
     StaffFactory(email="secretariat@example.org")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
+    from playwright.sync_api import expect
+
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/")
-    assert page.get_by_role("heading", name="Reporting cycles").is_visible()
+    expect(page.get_by_role("heading", name="Reporting cycles")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
 
     page.get_by_role("link", name="Sign in").click()
     page.get_by_label("E-mail address").fill("secretariat@example.org")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
-    assert page.get_by_label("E-mail address").input_value() == "secretariat@example.org"
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_label("E-mail address")).to_have_value("secretariat@example.org")
     page.get_by_label("Password").fill("a-good-test-password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("secretariat@example.org").is_visible()
+    expect(page.get_by_text("secretariat@example.org")).to_be_visible()
 
     page.get_by_role("link", name="2026.1").first.click()
-    assert page.locator("#q-1\\.1").is_visible()
+    expect(page.locator("#q-1\\.1")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "questionnaire.png"))
 
     page.goto(f"{live_server.url}/admin/countries/country/?q=bolivia")
-    assert page.get_by_text("Bolivia (Plurinational State of)").is_visible()
+    expect(page.get_by_text("Bolivia (Plurinational State of)")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "admin-countries.png"))

@@ -126,3 +126,33 @@ def test_data_file_matches_the_database():
     rows = read_states()
     assert len(rows) == 195
     assert {row["iso3"] for row in rows} == set(Country.objects.values_list("iso3", flat=True))
+
+
+def test_staff_edits_survive_a_reload_unless_an_update_is_asked(capsys):
+    ghana = Country.objects.get(iso3="GHA")
+    ghana.un_name = "Ghana (edited)"
+    ghana.save()
+    call_command("load_countries")
+    assert Country.objects.get(iso3="GHA").un_name == "Ghana (edited)"
+    call_command("load_countries", "--update")
+    assert "1 updated" in capsys.readouterr().out
+    assert Country.objects.get(iso3="GHA").un_name == "Ghana"
+
+
+def test_renaming_a_state_moves_it_in_un_order(staff_client):
+    from django.urls import reverse
+
+    ghana = Country.objects.get(iso3="GHA")
+    data = {
+        "un_name": "Zzland",
+        "name_in_sentence": "Zzland",
+        "status": "member",
+        "iso2": "GH",
+        "iso3": "GHA",
+        "m49": "288",
+        "regional_group": ghana.regional_group_id,
+        "report_region": ghana.report_region_id,
+    }
+    response = staff_client.post(reverse("admin:countries_country_change", args=[ghana.pk]), data)
+    assert response.status_code == 302
+    assert Country.objects.last().iso3 == "GHA"

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from reports.demo import DEMO_PASSWORD
 from reports.services import create_missing_cycles
 from tests.factories import StaffFactory, UserFactory
 
@@ -124,7 +125,23 @@ def test_health_check_reports_a_failing_cache(client, settings):
     assert response.json()["cache"].startswith("error")
 
 
-def test_staff_user_without_superuser_sees_only_what_the_group_allows(client, cycles):
-    reviewer = StaffFactory(email="reviewer@example.org", is_superuser=False)
-    client.force_login(reviewer)
+def test_staff_without_a_group_sees_nothing(client, cycles):
+    client.force_login(StaffFactory(email="nobody@example.org", is_superuser=False))
     assert client.get(reverse("admin:countries_country_changelist")).status_code == 403
+
+
+def test_the_demo_reviewer_can_look_but_not_change(client, cycles):
+    from countries.models import Country
+    from reports.demo import create_demo_users
+
+    create_demo_users()
+    client.login(email="reviewer@poa-reports.local", password=DEMO_PASSWORD)
+    ghana = Country.objects.get(iso3="GHA")
+    assert client.get(reverse("admin:countries_country_changelist")).status_code == 200
+    page = client.get(reverse("admin:countries_country_change", args=[ghana.pk]))
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    post = client.post(reverse("admin:countries_country_change", args=[ghana.pk]), {})
+    assert post.status_code == 403
+    assert client.get(reverse("admin:reports_reportingcycle_changelist")).status_code == 200
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
