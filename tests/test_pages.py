@@ -48,7 +48,9 @@ def test_questionnaire_page_shows_codes_citations_and_follow_ups(
 
 
 def test_unknown_questionnaire_is_404(client):
-    assert client.get(reverse("questionnaire-detail", args=["1999.9"])).status_code == 404
+    response = client.get(reverse("questionnaire-detail", args=["1999.9"]))
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
 
 
 def test_sign_in_with_wrong_password_keeps_the_address(client):
