@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -256,6 +257,14 @@ class ReportingCycle(TimeStampedModel):
         return self.opens_on <= today and (self.closes_on is None or today <= self.closes_on)
 
 
+class NationalReportQuerySet(models.QuerySet):
+    def for_user(self, user) -> NationalReportQuerySet:
+        """The reports `user` may see: the gatekeeper every page, download and task goes through."""
+        from reports.access import visible_reports
+
+        return visible_reports(user, self)
+
+
 class NationalReport(TimeStampedModel):
     """One State's report for one cycle. The review workflow builds on `status`."""
 
@@ -282,6 +291,21 @@ class NationalReport(TimeStampedModel):
     )
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    prefilled_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The earlier report whose answers this one started from",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -289,6 +313,8 @@ class NationalReport(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+
+    objects = NationalReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-cycle__year", "country__sort_key"]
@@ -315,6 +341,14 @@ class Answer(TimeStampedModel):
     value_int = models.BigIntegerField(null=True, blank=True)
     value_text = models.TextField(blank=True)
     value_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every save; a save based on an older version is a conflict"
+    )
+    prefilled_from_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Copied from the report of this cycle year and not yet confirmed or changed",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -368,3 +402,59 @@ class AnswerCell(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row}, {self.column}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """A random name: the original one is kept in the row, never used on disk."""
+    return f"attachments/{instance.report_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(TimeStampedModel):
+    """A file uploaded for a file question; served only through the gatekeeper."""
+
+    report = models.ForeignKey(NationalReport, on_delete=models.CASCADE, related_name="attachments")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["report", "question__position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Revision(TimeStampedModel):
+    """An immutable snapshot of a report's answers, frozen when it is submitted."""
+
+    report = models.ForeignKey(NationalReport, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    answers = models.JSONField(help_text="{question code: answer} as submitted")
+    attachments = models.JSONField(default=list, help_text="The files attached when submitted")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    recalled_at = models.DateTimeField(null=True, blank=True)
+    recalled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="unique_revision_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} revision {self.number}"

@@ -64,3 +64,37 @@ def report_answer_values(report: NationalReport) -> dict[str, Any]:
         )
         for answer in answers
     }
+
+
+def answer_records(report: NationalReport) -> dict[int, tuple[Any, int, int | None]]:
+    """question id -> (clean value, version, year it was pre-filled from) — three queries."""
+    answers = (
+        Answer.objects.filter(report=report)
+        .select_related("question")
+        .prefetch_related("selected", "cells")
+    )
+    return {
+        answer.question_id: (
+            value_from_rows(
+                answer.question,
+                answer,
+                [choice.code for choice in answer.selected.all()],
+                list(answer.cells.all()),
+            ),
+            answer.version,
+            answer.prefilled_from_year,
+        )
+        for answer in answers
+    }
+
+
+def questionnaire_of(report: NationalReport) -> tuple[list[Section], list[Question]]:
+    """The report's sections and questions in order (two queries)."""
+    version_id = report.cycle.questionnaire_id
+    sections = list(Section.objects.filter(version_id=version_id).order_by("position"))
+    questions = list(
+        Question.objects.filter(version_id=version_id)
+        .select_related("show_if_question")
+        .order_by("position")
+    )
+    return sections, questions

@@ -1,8 +1,46 @@
 from django.urls import path
 
-from reports import views
+from reports.views import focal, public, workbook
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("questionnaires/<str:code>/", views.questionnaire_detail, name="questionnaire-detail"),
+    path("", public.home, name="home"),
+    path("questionnaires/<str:code>/", public.questionnaire_detail, name="questionnaire-detail"),
+    path("my-reports/", focal.my_reports, name="my-reports"),
+    path("countries/<int:country_id>/cycles/<int:year>/start/", focal.start, name="report-start"),
+    path("reports/<int:report_id>/", focal.overview, name="report-overview"),
+    path(
+        "reports/<int:report_id>/sections/<str:section_code>/",
+        focal.section_page,
+        name="report-section",
+    ),
+    path("reports/<int:report_id>/autosave/", focal.autosave, name="report-autosave"),
+    path(
+        "reports/<int:report_id>/questions/<str:question_code>/attachments/",
+        focal.upload_attachment,
+        name="report-upload",
+    ),
+    path(
+        "reports/<int:report_id>/attachments/<int:attachment_id>/",
+        focal.download_attachment,
+        name="report-attachment",
+    ),
+    path(
+        "reports/<int:report_id>/attachments/<int:attachment_id>/delete/",
+        focal.delete_attachment,
+        name="report-attachment-delete",
+    ),
+    path("reports/<int:report_id>/submit/", focal.submit, name="report-submit"),
+    path("reports/<int:report_id>/recall/", focal.recall, name="report-recall"),
+    path(
+        "reports/<int:report_id>/revisions/<int:number>/",
+        focal.revision_view,
+        name="report-revision",
+    ),
+    path("reports/<int:report_id>/print/", focal.print_view, name="report-print"),
+    path("reports/<int:report_id>/workbook.xlsx", workbook.download, name="report-workbook"),
+    path(
+        "reports/<int:report_id>/workbook/upload/",
+        workbook.upload,
+        name="report-workbook-upload",
+    ),
 ]

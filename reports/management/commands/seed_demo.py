@@ -1,6 +1,8 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from reports.demo import DEMO_PASSWORD, create_demo_users, load_reference_data, seed_demo_history
+from reports.questionnaire_files import QuestionnaireFileError
+from reports.services import QuestionnaireFrozenError
 
 
 class Command(BaseCommand):
@@ -10,7 +12,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        load_reference_data()
+        try:
+            load_reference_data()
+        except (QuestionnaireFileError, QuestionnaireFrozenError) as exc:
+            raise CommandError(str(exc)) from exc
         created = seed_demo_history()
         for year, count in sorted(created.items()):
             self.stdout.write(f"Cycle {year}: {count} demo reports created.")

@@ -1,9 +1,8 @@
-"""Writes for the reports app: questionnaires, cycles, reports and answers."""
+"""Writes: questionnaire versions and reporting cycles."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,13 +10,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from countries.models import Country
-from reports.answers import AnswerValidationError, answer_rows, clean_answer
 from reports.models import (
-    Answer,
-    AnswerCell,
-    AnswerChoice,
-    NationalReport,
     Question,
     QuestionnaireVersion,
     ReportingCycle,
@@ -30,18 +23,13 @@ from reports.questionnaire_files import (
     spec_checksum,
 )
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_QUESTIONNAIRE_FILE = DATA_DIR / "questionnaires" / "poa-iti-2026.yaml"
 CYCLES_FILE = DATA_DIR / "cycles.yaml"
-EDITABLE_STATUSES = frozenset({NationalReport.Status.DRAFT, NationalReport.Status.RETURNED})
 
 
 class QuestionnaireFrozenError(Exception):
     """A questionnaire version in use by a cycle cannot change."""
-
-
-class ReportNotEditableError(Exception):
-    """The report's status does not allow its answers to change."""
 
 
 @dataclass(frozen=True)
@@ -213,91 +201,3 @@ def create_missing_cycles(path: str | Path = CYCLES_FILE) -> list[ReportingCycle
             )
         )
     return created
-
-
-# -- reports and answers ------------------------------------------------------------------
-
-
-def start_report(
-    *, country: Country, cycle: ReportingCycle, user=None, language: str = "en"
-) -> NationalReport:
-    """The State's report for the cycle, created as a draft if it does not exist yet."""
-    report, _created = NationalReport.objects.get_or_create(
-        country=country,
-        cycle=cycle,
-        defaults={"language": language, "created_by": user},
-    )
-    return report
-
-
-def save_answer(
-    *, report: NationalReport, question: Question, value: Any, user=None
-) -> Answer | None:
-    """Check the value against its question and store it; an empty value removes the answer.
-
-    Raises AnswerValidationError (naming the question) for a value of the wrong type, and
-    ReportNotEditableError when the report is not a draft or returned for revision.
-    """
-    if question.version_id != report.cycle.questionnaire_id:
-        raise AnswerValidationError(
-            question.code, "this question is not part of the report's questionnaire."
-        )
-    value = clean_answer(question, value)
-    with transaction.atomic():
-        # Lock the report so that a submission in flight cannot slip between check and write.
-        status = (
-            NationalReport.objects.select_for_update()
-            .values_list("status", flat=True)
-            .get(pk=report.pk)
-        )
-        if status not in EDITABLE_STATUSES:
-            label = NationalReport.Status(status).label.lower()
-            raise ReportNotEditableError(
-                f"The report is {label}; answers can change only while it is a draft or "
-                "returned for revision."
-            )
-        if value is None:
-            Answer.objects.filter(report=report, question=question).delete()
-            return None
-        rows = answer_rows(question, value)
-        answer, created = Answer.objects.update_or_create(
-            report=report,
-            question=question,
-            defaults={**rows.answer_fields(), "updated_by": user},
-        )
-        if not created:
-            answer.selected.all().delete()
-            answer.cells.all().delete()
-        AnswerChoice.objects.bulk_create(
-            AnswerChoice(answer=answer, code=code) for code in rows.selected
-        )
-        AnswerCell.objects.bulk_create(AnswerCell(answer=answer, **cell) for cell in rows.cells)
-    return answer
-
-
-def bulk_store_answers(
-    items: Iterable[tuple[NationalReport, Question, Any]], *, batch_size: int = 5000
-) -> int:
-    """Store many clean answers at once (demo and benchmark data); returns how many.
-
-    The values must already be clean (from `clean_answer`); rows are split exactly as
-    `save_answer` splits them, then written with a few bulk inserts.
-    """
-    answers: list[Answer] = []
-    children: list[tuple[Answer, list[str], list[dict[str, Any]]]] = []
-    for report, question, value in items:
-        rows = answer_rows(question, value)
-        answer = Answer(report=report, question=question, **rows.answer_fields())
-        answers.append(answer)
-        if rows.selected or rows.cells:
-            children.append((answer, rows.selected, rows.cells))
-    Answer.objects.bulk_create(answers, batch_size=batch_size)
-    AnswerChoice.objects.bulk_create(
-        (AnswerChoice(answer=answer, code=code) for answer, codes, _ in children for code in codes),
-        batch_size=batch_size,
-    )
-    AnswerCell.objects.bulk_create(
-        (AnswerCell(answer=answer, **cell) for answer, _, cells in children for cell in cells),
-        batch_size=batch_size,
-    )
-    return len(answers)

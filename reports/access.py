@@ -1,0 +1,106 @@
+"""The one place that decides who may see and do what with national reports.
+
+Every page, download, API endpoint and task asks here. A report the user may not see is treated
+exactly like one that does not exist (404), so no page reveals that another country's report is
+there.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from countries.models import Country, CountryMembership
+from reports.models import NationalReport
+
+EDITABLE_STATUSES = frozenset({NationalReport.Status.DRAFT, NationalReport.Status.RETURNED})
+SECRETARIAT_VIEW_PERMISSION = "reports.view_nationalreport"
+
+
+def is_secretariat(user) -> bool:
+    """Secretariat staff see every report (read-only outside the workflow)."""
+    return bool(
+        user.is_authenticated and user.is_staff and user.has_perm(SECRETARIAT_VIEW_PERMISSION)
+    )
+
+
+def active_memberships(user) -> QuerySet[CountryMembership]:
+    if not user.is_authenticated:
+        return CountryMembership.objects.none()
+    return CountryMembership.objects.filter(user=user, is_active=True).select_related("country")
+
+
+def role_in(user, country: Country | int) -> str | None:
+    """The user's role for the country ("contributor" or "submitter"), or None."""
+    country_id = country if isinstance(country, int) else country.pk
+    cache = _role_cache(user)
+    if country_id not in cache:
+        cache[country_id] = (
+            active_memberships(user).filter(country_id=country_id).values_list("role", flat=True)
+        ).first()
+    return cache[country_id]
+
+
+def _role_cache(user) -> dict:
+    # Remembered on the user object for the length of the request.
+    if not hasattr(user, "_country_roles"):
+        user._country_roles = {}
+    return user._country_roles
+
+
+def visible_reports(user, queryset: QuerySet[NationalReport] | None = None):
+    queryset = NationalReport.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if is_secretariat(user):
+        return queryset
+    return queryset.filter(
+        country__memberships__user=user, country__memberships__is_active=True
+    ).distinct()
+
+
+def report_for(user, report_id: int, *, for_update: bool = False) -> NationalReport:
+    """The report if the user may see it; otherwise 404, as for a report that does not exist."""
+    queryset = NationalReport.objects.for_user(user).select_related("country", "cycle")
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=report_id)
+    except (NationalReport.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such report") from exc
+
+
+def can_edit(user, report: NationalReport) -> bool:
+    """Focal points of the report's country (either role) edit drafts and returned reports."""
+    return report.status in EDITABLE_STATUSES and role_in(user, report.country_id) is not None
+
+
+def can_submit(user, report: NationalReport) -> bool:
+    return (
+        report.status in EDITABLE_STATUSES
+        and role_in(user, report.country_id) == CountryMembership.Role.SUBMITTER
+    )
+
+
+def can_recall(user, report: NationalReport) -> bool:
+    """A submitter may take a submission back until the secretariat starts its review."""
+    return (
+        report.status == NationalReport.Status.SUBMITTED
+        and role_in(user, report.country_id) == CountryMembership.Role.SUBMITTER
+    )
+
+
+def can_start_report(user, country: Country) -> bool:
+    return role_in(user, country) is not None
+
+
+def can_manage_team(user, country: Country) -> bool:
+    return role_in(user, country) == CountryMembership.Role.SUBMITTER
+
+
+def country_for(user, country_id: int) -> Country:
+    """A country the user is a focal point of; otherwise 404."""
+    membership = active_memberships(user).filter(country_id=country_id).first()
+    if membership is None:
+        raise Http404("No such country")
+    return membership.country

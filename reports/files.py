@@ -1,0 +1,107 @@
+"""What an uploaded file really is, judged by its content, never by its name."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileKind:
+    label: str
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+PDF = FileKind("PDF", "application/pdf", (".pdf",))
+PNG = FileKind("PNG image", "image/png", (".png",))
+JPEG = FileKind("JPEG image", "image/jpeg", (".jpg", ".jpeg"))
+DOCX = FileKind(
+    "Word document",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    (".docx",),
+)
+XLSX = FileKind(
+    "Excel workbook",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    (".xlsx",),
+)
+ODT = FileKind("OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",))
+ACCEPTED_KINDS = (PDF, DOCX, XLSX, ODT, PNG, JPEG)
+ACCEPTED_EXTENSIONS = ", ".join(ext for kind in ACCEPTED_KINDS for ext in kind.extensions)
+
+
+class FileRefused(Exception):
+    """An upload that is not accepted, with a message for the person who sent it."""
+
+
+def sniff(handle: IO[bytes]) -> FileKind | None:
+    """The kind of file the bytes are, or None. Office formats are ZIP files with known parts."""
+    handle.seek(0)
+    head = handle.read(8)
+    handle.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(handle)
+    return None
+
+
+def _sniff_zip(handle: IO[bytes]) -> FileKind | None:
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if mimetype == ODT.content_type:
+                    return ODT
+            if "word/document.xml" in names:
+                return DOCX
+            if "xl/workbook.xml" in names:
+                return XLSX
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    finally:
+        handle.seek(0)
+    return None
+
+
+def check_upload(name: str, size: int, handle: IO[bytes]) -> FileKind:
+    """The file's kind if it is accepted; otherwise FileRefused saying why."""
+    if size == 0:
+        raise FileRefused(f"{name} is empty.")
+    if size > MAX_ATTACHMENT_BYTES:
+        raise FileRefused(
+            f"{name} is {size / 1024 / 1024:.1f} MB; files may be at most "
+            f"{MAX_ATTACHMENT_BYTES // 1024 // 1024} MB."
+        )
+    kind = sniff(handle)
+    if kind is None:
+        raise FileRefused(
+            f"{name} is not a file of an accepted kind (PDF, Word, Excel, OpenDocument text, "
+            "PNG or JPEG), whatever its name says."
+        )
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if extension not in kind.extensions:
+        raise FileRefused(
+            f"{name} is named like {extension or 'a file without extension'} but its content is "
+            f"a {kind.label}; rename it to {kind.extensions[0]} if that is what it is."
+        )
+    return kind
+
+
+def sha256_of(handle: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+        digest.update(chunk)
+    handle.seek(0)
+    return digest.hexdigest()

@@ -1,0 +1,105 @@
+"""Which questions of a report are shown, answered and still missing — computed in memory from a
+fixed number of queries, whatever the number of questions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from reports.models import Answer, AnswerChoice, Attachment, Question, Section
+
+
+@dataclass
+class ReportState:
+    """What is known of one report's answers: enough to decide visibility and completeness."""
+
+    choice: dict[int, str] = field(default_factory=dict)  # question id -> value_choice
+    ticked: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    answered: set[int] = field(default_factory=set)  # question ids with an answer or a file
+
+    def shown(self, question: Question, visible: dict[int, bool]) -> bool:
+        parent_id = question.show_if_question_id
+        if parent_id is None:
+            return True
+        if not visible.get(parent_id, False):
+            return False
+        wanted = set(question.show_if_values)
+        return self.choice.get(parent_id) in wanted or bool(
+            self.ticked.get(parent_id, set()) & wanted
+        )
+
+
+@dataclass
+class SectionProgress:
+    section: Section
+    answered_required: int = 0
+    required: int = 0
+    answered: int = 0
+    shown: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.answered_required == self.required
+
+
+def load_states(report_ids: list[int]) -> dict[int, ReportState]:
+    """Three queries for any number of reports and questions."""
+    states = {report_id: ReportState() for report_id in report_ids}
+    for report_id, question_id, choice in Answer.objects.filter(
+        report_id__in=report_ids
+    ).values_list("report_id", "question_id", "value_choice"):
+        state = states[report_id]
+        state.answered.add(question_id)
+        if choice:
+            state.choice[question_id] = choice
+    for report_id, question_id, code in AnswerChoice.objects.filter(
+        answer__report_id__in=report_ids
+    ).values_list("answer__report_id", "answer__question_id", "code"):
+        states[report_id].ticked[question_id].add(code)
+    for row in (
+        Attachment.objects.filter(report_id__in=report_ids)
+        .values("report_id", "question_id")
+        .annotate(n=Count("id"))
+    ):
+        states[row["report_id"]].answered.add(row["question_id"])
+    return states
+
+
+def visibility(questions: list[Question], state: ReportState) -> dict[int, bool]:
+    """Question id -> shown, following follow-up chains in questionnaire order."""
+    visible: dict[int, bool] = {}
+    for question in questions:
+        visible[question.pk] = state.shown(question, visible)
+    return visible
+
+
+def section_progress(
+    sections: list[Section], questions: list[Question], state: ReportState
+) -> list[SectionProgress]:
+    visible = visibility(questions, state)
+    by_section = {section.pk: SectionProgress(section) for section in sections}
+    for question in questions:
+        if not visible[question.pk]:
+            continue
+        progress = by_section[question.section_id]
+        progress.shown += 1
+        answered = question.pk in state.answered
+        progress.answered += answered
+        if question.required:
+            progress.required += 1
+            progress.answered_required += answered
+    return list(by_section.values())
+
+
+def missing_required(questions: list[Question], state: ReportState) -> list[Question]:
+    """Required questions that are shown but not answered, in questionnaire order."""
+    visible = visibility(questions, state)
+    return [q for q in questions if q.required and visible[q.pk] and q.pk not in state.answered]
+
+
+def hidden_answered(questions: list[Question], state: ReportState) -> set[int]:
+    """Answers that are kept but do not count, because their parent's answer hides them."""
+    visible = visibility(questions, state)
+    return {q.pk for q in questions if q.pk in state.answered and not visible[q.pk]}

@@ -1,0 +1,224 @@
+"""Between HTML forms and answers: reading a question's fields from POST data, and preparing what
+the form shows for each question (its value, error, conflict and visibility)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+
+from reports.models import CONTACT_FIELDS, Attachment, Question, QuestionType
+
+# More rows than this in one post is not a person typing; the table's own limit still applies.
+MAX_POSTED_ROWS = 500
+EMPTY_TABLE_ROWS = 1
+
+
+def field_name(question: Question, *parts: object) -> str:
+    return "-".join(["q", question.code, *map(str, parts)])
+
+
+def version_field(question: Question) -> str:
+    return f"v-{question.code}"
+
+
+def posted(question: Question, data: QueryDict) -> bool:
+    """A question takes part in a save when its version field was sent."""
+    return version_field(question) in data
+
+
+def posted_version(question: Question, data: QueryDict) -> int | None:
+    raw = data.get(version_field(question), "")
+    return int(raw) if raw.isdigit() else None
+
+
+def raw_value(question: Question, data: QueryDict) -> Any:
+    """The question's value as the form sent it, before validation."""
+    name = field_name(question)
+    qtype = question.type
+    if qtype in (QuestionType.YES_NO_DEVELOPING, QuestionType.YES_NO, QuestionType.SINGLE_CHOICE):
+        return data.get(name) or None
+    if qtype == QuestionType.MULTI_CHOICE:
+        return {"choices": data.getlist(name), "other": data.get(field_name(question, "other"), "")}
+    if qtype in (QuestionType.INTEGER, QuestionType.TEXT, QuestionType.DATE):
+        return data.get(name, "")
+    if qtype == QuestionType.CONTACT:
+        return {f["code"]: data.get(field_name(question, f["code"]), "") for f in CONTACT_FIELDS}
+    if qtype == QuestionType.TABLE:
+        count = data.get(field_name(question, "rows"), "0")
+        count = min(int(count), MAX_POSTED_ROWS) if count.isdigit() else 0
+        rows = []
+        for index in range(count):
+            if data.get(field_name(question, index, "DELETE")):
+                continue
+            rows.append(
+                {
+                    column["code"]: data.get(field_name(question, index, column["code"]), "")
+                    for column in question.columns
+                }
+            )
+        return rows
+    return None
+
+
+def display_value(question: Question, value: Any) -> Any:
+    """A clean value in the shape the form shows: strings everywhere."""
+    if value is None:
+        return _empty(question)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if question.type == QuestionType.INTEGER:
+        return str(value)
+    if question.type == QuestionType.TABLE:
+        return [{code: _cell_text(cell) for code, cell in row.items()} for row in value]
+    return value
+
+
+def _cell_text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _empty(question: Question) -> Any:
+    if question.type == QuestionType.MULTI_CHOICE:
+        return {"choices": [], "other": ""}
+    if question.type == QuestionType.CONTACT:
+        return {f["code"]: "" for f in CONTACT_FIELDS}
+    if question.type == QuestionType.TABLE:
+        return []
+    return ""
+
+
+def readable(question: Question, value: Any, country_names: dict[str, str] | None = None) -> str:
+    """A short human reading of a clean value (conflicts, read-only views)."""
+    if value in (None, "", [], {}):
+        return "(no answer)"
+    labels = {c["code"]: c["label"] for c in question.choice_list()}
+    if question.type in (
+        QuestionType.YES_NO_DEVELOPING,
+        QuestionType.YES_NO,
+        QuestionType.SINGLE_CHOICE,
+    ):
+        return labels.get(value, value)
+    if question.type == QuestionType.MULTI_CHOICE:
+        parts = [labels.get(code, code) for code in value["choices"]]
+        if value.get("other"):
+            parts[-1:] = [f"{parts[-1]}: {value['other']}"] if parts else [value["other"]]
+        return "; ".join(parts)
+    if question.type == QuestionType.CONTACT:
+        return ", ".join(text for text in value.values() if text)
+    if question.type == QuestionType.TABLE:
+        return f"{len(value)} row(s): " + " | ".join(
+            ", ".join(_cell_text(cell) for cell in row.values() if cell not in (None, ""))
+            for row in value
+        )
+    return _cell_text(value)
+
+
+@dataclass
+class ChoiceView:
+    code: str
+    label: str
+    checked: bool
+
+
+@dataclass
+class CellView:
+    column: dict
+    name: str
+    value: str
+
+
+@dataclass
+class QuestionView:
+    """Everything the form needs to render one question."""
+
+    question: Question
+    value: Any
+    version: int
+    visible: bool = True
+    error: str = ""
+    conflict_theirs: str | None = None
+    prefilled_from_year: int | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    extra_rows: int = 0  # empty table rows to add (the no-script "Add a row" button)
+
+    @property
+    def code(self) -> str:
+        return self.question.code
+
+    @property
+    def name(self) -> str:
+        return field_name(self.question)
+
+    @property
+    def version_name(self) -> str:
+        return version_field(self.question)
+
+    @property
+    def choices(self) -> list[ChoiceView]:
+        if self.question.type == QuestionType.MULTI_CHOICE:
+            ticked = set(self.value.get("choices", [])) if isinstance(self.value, dict) else set()
+        else:
+            ticked = {self.value} if self.value else set()
+        return [
+            ChoiceView(choice["code"], choice["label"], choice["code"] in ticked)
+            for choice in self.question.choice_list()
+        ]
+
+    @property
+    def other_text(self) -> str:
+        return self.value.get("other", "") if isinstance(self.value, dict) else ""
+
+    @property
+    def contact_fields(self) -> list[CellView]:
+        values = self.value if isinstance(self.value, dict) else {}
+        return [
+            CellView(f, field_name(self.question, f["code"]), values.get(f["code"], ""))
+            for f in CONTACT_FIELDS
+        ]
+
+    @property
+    def rows(self) -> list[list[CellView]]:
+        rows = list(self.value) if isinstance(self.value, list) else []
+        rows += [{}] * (self.extra_rows or (0 if rows else EMPTY_TABLE_ROWS))
+        return [
+            [
+                CellView(
+                    column,
+                    field_name(self.question, index, column["code"]),
+                    row.get(column["code"], "") or "",
+                )
+                for column in self.question.columns
+            ]
+            for index, row in enumerate(rows)
+        ]
+
+    @property
+    def template_row(self) -> list[CellView]:
+        """The empty row scripts copy when "Add a row" is pressed (index filled in by script)."""
+        return [
+            CellView(column, field_name(self.question, "__row__", column["code"]), "")
+            for column in self.question.columns
+        ]
+
+    @property
+    def rows_name(self) -> str:
+        return field_name(self.question, "rows")
+
+    @property
+    def is_choice(self) -> bool:
+        return self.question.type in (
+            QuestionType.YES_NO_DEVELOPING,
+            QuestionType.YES_NO,
+            QuestionType.SINGLE_CHOICE,
+        )
+
+    @property
+    def show_if_values(self) -> str:
+        return " ".join(self.question.show_if_values)

@@ -1,0 +1,249 @@
+"""Writes: starting reports, saving answers (with conflict detection), pre-fill."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from countries.models import Country
+from reports.access import EDITABLE_STATUSES
+from reports.answers import (
+    AnswerValidationError,
+    answer_rows,
+    clean_answer,
+    value_from_rows,
+)
+from reports.models import (
+    Answer,
+    AnswerCell,
+    AnswerChoice,
+    NationalReport,
+    Question,
+    QuestionType,
+    ReportingCycle,
+)
+
+ACCEPTED_STATUSES = (NationalReport.Status.ACCEPTED, NationalReport.Status.PUBLISHED)
+
+
+class ReportNotEditableError(Exception):
+    """The report's status does not allow its answers to change."""
+
+
+class AnswerConflictError(Exception):
+    """The answer changed since the version the save was based on (a colleague saved first)."""
+
+    def __init__(self, question: Question, current_value: Any, current_version: int) -> None:
+        self.question = question
+        self.current_value = current_value
+        self.current_version = current_version
+        super().__init__(
+            f"Question {question.code}: someone else saved this answer since you opened it."
+        )
+
+
+def start_report(
+    *,
+    country: Country,
+    cycle: ReportingCycle,
+    user=None,
+    language: str = "en",
+    prefill: bool = False,
+) -> NationalReport:
+    """The State's report for the cycle, created as a draft if it does not exist yet.
+
+    With `prefill`, a new report starts from the State's last accepted report: its answers are
+    copied and marked as coming from that year until confirmed or changed.
+    """
+    with transaction.atomic():
+        report, created = NationalReport.objects.get_or_create(
+            country=country,
+            cycle=cycle,
+            defaults={"language": language, "created_by": user},
+        )
+        if created and prefill:
+            source = last_accepted_report(country=country, before_year=cycle.year)
+            if source is not None:
+                _copy_answers(source=source, target=report)
+    return report
+
+
+def last_accepted_report(*, country: Country, before_year: int) -> NationalReport | None:
+    return (
+        NationalReport.objects.filter(
+            country=country, cycle__year__lt=before_year, status__in=ACCEPTED_STATUSES
+        )
+        .select_related("cycle")
+        .order_by("-cycle__year")
+        .first()
+    )
+
+
+def _copy_answers(*, source: NationalReport, target: NationalReport) -> int:
+    """Copy answers by question code; answers that do not fit the new questionnaire are skipped."""
+    questions = {
+        q.code: q
+        for q in Question.objects.filter(version_id=target.cycle.questionnaire_id).exclude(
+            type=QuestionType.FILE
+        )
+    }
+    answers = (
+        Answer.objects.filter(report=source)
+        .select_related("question")
+        .prefetch_related("selected", "cells")
+    )
+    items = []
+    for answer in answers:
+        question = questions.get(answer.question.code)
+        if question is None or question.type != answer.question.type:
+            continue
+        value = value_from_rows(
+            answer.question,
+            answer,
+            [choice.code for choice in answer.selected.all()],
+            list(answer.cells.all()),
+        )
+        try:
+            value = clean_answer(question, value)
+        except AnswerValidationError:
+            continue
+        if value is not None:
+            items.append((target, question, value))
+    target.prefilled_from = source
+    target.save(update_fields=["prefilled_from", "updated_at"])
+    return bulk_store_answers(items, prefilled_from_year=source.cycle.year)
+
+
+def current_value(report: NationalReport, question: Question) -> tuple[Any, int]:
+    """(clean value or None, version; 0 when unanswered) of one answer."""
+    answer = (
+        Answer.objects.filter(report=report, question=question)
+        .prefetch_related("selected", "cells")
+        .first()
+    )
+    if answer is None:
+        return None, 0
+    value = value_from_rows(
+        question, answer, [c.code for c in answer.selected.all()], list(answer.cells.all())
+    )
+    return value, answer.version
+
+
+def save_answer(
+    *,
+    report: NationalReport,
+    question: Question,
+    value: Any,
+    user=None,
+    base_version: int | None = None,
+) -> Answer | None:
+    """Check the value against its question and store it; an empty value removes the answer.
+
+    `base_version` is the answer version the user's value was based on (0: unanswered). When the
+    answer has changed since, the save is refused with AnswerConflictError carrying the current
+    value, unless the user's value equals it; a value equal to the stored one writes nothing.
+    Raises AnswerValidationError (naming the question)
+    for a value of the wrong type, and ReportNotEditableError when the report is not a draft or
+    returned for revision.
+    """
+    if question.version_id != report.cycle.questionnaire_id:
+        raise AnswerValidationError(
+            question.code, "this question is not part of the report's questionnaire."
+        )
+    value = clean_answer(question, value)
+    with transaction.atomic():
+        # Lock the report so that a submission in flight cannot slip between check and write.
+        status = (
+            NationalReport.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=report.pk)
+        )
+        if status not in EDITABLE_STATUSES:
+            label = NationalReport.Status(status).label.lower()
+            raise ReportNotEditableError(
+                f"The report is {label}; answers can change only while it is a draft or "
+                "returned for revision."
+            )
+        existing = Answer.objects.filter(report=report, question=question).first()
+        theirs, current_version = current_value(report, question) if existing else (None, 0)
+        if value == theirs:
+            # Nothing changes: no write, no new version, so colleagues editing get no conflict.
+            return existing
+        if base_version is not None and base_version != current_version:
+            raise AnswerConflictError(question, theirs, current_version)
+        if value is None:
+            if existing:
+                existing.delete()
+            return None
+        rows = answer_rows(question, value)
+        fields = {**rows.answer_fields(), "updated_by": user, "prefilled_from_year": None}
+        if existing is None:
+            answer = Answer.objects.create(report=report, question=question, **fields)
+        else:
+            for name, field_value in fields.items():
+                setattr(existing, name, field_value)
+            existing.version = F("version") + 1
+            existing.save()
+            existing.refresh_from_db(fields=["version"])
+            existing.selected.all().delete()
+            existing.cells.all().delete()
+            answer = existing
+        AnswerChoice.objects.bulk_create(
+            AnswerChoice(answer=answer, code=code) for code in rows.selected
+        )
+        AnswerCell.objects.bulk_create(AnswerCell(answer=answer, **cell) for cell in rows.cells)
+    return answer
+
+
+def confirm_prefilled(*, report: NationalReport, question_ids: Iterable[int], user=None) -> int:
+    """Mark copied answers as confirmed for this cycle; returns how many were confirmed."""
+    if report.status not in EDITABLE_STATUSES:
+        raise ReportNotEditableError("Only a draft or a returned report can change.")
+    return Answer.objects.filter(
+        report=report, question_id__in=list(question_ids), prefilled_from_year__isnull=False
+    ).update(
+        prefilled_from_year=None,
+        updated_by=user,
+        version=F("version") + 1,
+        updated_at=datetime.datetime.now(tz=datetime.UTC),
+    )
+
+
+def bulk_store_answers(
+    items: Iterable[tuple[NationalReport, Question, Any]],
+    *,
+    batch_size: int = 5000,
+    prefilled_from_year: int | None = None,
+) -> int:
+    """Store many clean answers at once (pre-fill, demo and benchmark data); returns how many.
+
+    The values must already be clean (from `clean_answer`); rows are split exactly as
+    `save_answer` splits them, then written with a few bulk inserts.
+    """
+    answers: list[Answer] = []
+    children: list[tuple[Answer, list[str], list[dict[str, Any]]]] = []
+    for report, question, value in items:
+        rows = answer_rows(question, value)
+        answer = Answer(
+            report=report,
+            question=question,
+            prefilled_from_year=prefilled_from_year,
+            **rows.answer_fields(),
+        )
+        answers.append(answer)
+        if rows.selected or rows.cells:
+            children.append((answer, rows.selected, rows.cells))
+    Answer.objects.bulk_create(answers, batch_size=batch_size)
+    AnswerChoice.objects.bulk_create(
+        (AnswerChoice(answer=answer, code=code) for answer, codes, _ in children for code in codes),
+        batch_size=batch_size,
+    )
+    AnswerCell.objects.bulk_create(
+        (AnswerCell(answer=answer, **cell) for answer, _, cells in children for cell in cells),
+        batch_size=batch_size,
+    )
+    return len(answers)

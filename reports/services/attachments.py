@@ -1,0 +1,72 @@
+"""Writes: files attached to file questions."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from reports.access import EDITABLE_STATUSES
+from reports.answers import AnswerValidationError
+from reports.files import FileRefused, check_upload, sha256_of
+from reports.models import Attachment, NationalReport, Question, QuestionType
+from reports.services.answers import ReportNotEditableError
+
+MAX_ORIGINAL_NAME = 255
+
+
+def add_attachment(
+    *, report: NationalReport, question: Question, upload: UploadedFile, user=None
+) -> Attachment:
+    """Check the file by its content and store it under a random name.
+
+    Raises FileRefused (with the reason) for a file that is too large, of a kind not accepted or
+    disguised under another extension; AnswerValidationError for a question that takes no files.
+    """
+    if question.version_id != report.cycle.questionnaire_id or question.type != QuestionType.FILE:
+        raise AnswerValidationError(question.code, "this question does not take files.")
+    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][-MAX_ORIGINAL_NAME:]
+    kind = check_upload(name, upload.size or 0, upload)
+    digest = sha256_of(upload)
+    with transaction.atomic():
+        status = (
+            NationalReport.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=report.pk)
+        )
+        if status not in EDITABLE_STATUSES:
+            raise ReportNotEditableError(
+                "Files can be added only while the report is a draft or returned for revision."
+            )
+        if not question.multiple and report.attachments.filter(question=question).exists():
+            raise FileRefused(
+                f"Question {question.code} takes one file; remove the current one first."
+            )
+        attachment = Attachment(
+            report=report,
+            question=question,
+            original_name=name,
+            content_type=kind.content_type,
+            size=upload.size,
+            sha256=digest,
+            uploaded_by=user,
+        )
+        attachment.file.save("upload", upload, save=False)
+        attachment.save()
+    return attachment
+
+
+def remove_attachment(*, attachment: Attachment) -> None:
+    with transaction.atomic():
+        status = (
+            NationalReport.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=attachment.report_id)
+        )
+        if status not in EDITABLE_STATUSES:
+            raise ReportNotEditableError(
+                "Files can be removed only while the report is a draft or returned for revision."
+            )
+        stored = attachment.file.name
+        attachment.delete()
+        # Delete the stored bytes only once the row is gone for good.
+        transaction.on_commit(lambda: attachment.file.storage.delete(stored))

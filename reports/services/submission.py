@@ -1,0 +1,112 @@
+"""Writes: submitting a report (freezing a revision) and recalling it."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from reports import access
+from reports.models import NationalReport, Question, Revision
+from reports.progress import load_states, missing_required, visibility
+from reports.selectors import report_answer_values
+
+
+class SubmissionRefused(Exception):
+    """The report cannot be submitted or recalled now; the message says why."""
+
+
+class IncompleteReportError(SubmissionRefused):
+    def __init__(self, missing: list[Question]) -> None:
+        self.missing = missing
+        codes = ", ".join(q.code for q in missing[:10])
+        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        super().__init__(f"{len(missing)} required answer(s) are missing: {codes}{more}.")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_value(item) for key, item in value.items()}
+    return value
+
+
+def snapshot_answers(report: NationalReport, questions: list[Question]) -> dict[str, Any]:
+    """The answers that count (hidden follow-ups left out), as JSON, keyed by question code."""
+    state = load_states([report.pk])[report.pk]
+    shown = visibility(questions, state)
+    codes_shown = {q.code for q in questions if shown[q.pk]}
+    values = report_answer_values(report)
+    return {code: _json_value(value) for code, value in values.items() if code in codes_shown}
+
+
+def submit_report(*, report: NationalReport, user) -> Revision:
+    """Freeze the answers as a new revision and mark the report submitted.
+
+    Only a submitter of the report's country may submit, only a draft or returned report, and
+    only when every required question that is shown has an answer.
+    """
+    with transaction.atomic():
+        report = (
+            NationalReport.objects.select_for_update().select_related("cycle").get(pk=report.pk)
+        )
+        if not access.can_submit(user, report):
+            raise SubmissionRefused(
+                "Only the country's submitter can submit, and only a draft or returned report."
+            )
+        questions = list(
+            Question.objects.filter(version_id=report.cycle.questionnaire_id).order_by("position")
+        )
+        state = load_states([report.pk])[report.pk]
+        missing = missing_required(questions, state)
+        if missing:
+            raise IncompleteReportError(missing)
+        now = timezone.now()
+        number = (report.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+        revision = Revision.objects.create(
+            report=report,
+            number=number,
+            answers=snapshot_answers(report, questions),
+            attachments=[
+                {
+                    "id": attachment.pk,
+                    "question": attachment.question.code,
+                    "name": attachment.original_name,
+                    "size": attachment.size,
+                    "sha256": attachment.sha256,
+                }
+                for attachment in report.attachments.select_related("question")
+            ],
+            submitted_by=user,
+            submitted_at=now,
+        )
+        report.status = NationalReport.Status.SUBMITTED
+        report.submitted_at = now
+        report.submitted_by = user
+        report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    return revision
+
+
+def recall_report(*, report: NationalReport, user) -> NationalReport:
+    """Take a submission back to draft while the secretariat has not started its review."""
+    with transaction.atomic():
+        report = NationalReport.objects.select_for_update().get(pk=report.pk)
+        if not access.can_recall(user, report):
+            raise SubmissionRefused(
+                "Only the country's submitter can recall a report, and only until the "
+                "secretariat starts its review."
+            )
+        revision = report.revisions.order_by("-number").first()
+        if revision is not None:
+            revision.recalled_at = timezone.now()
+            revision.recalled_by = user
+            revision.save(update_fields=["recalled_at", "recalled_by", "updated_at"])
+        report.status = NationalReport.Status.DRAFT
+        report.save(update_fields=["status", "updated_at"])
+    return report

@@ -1,0 +1,629 @@
+"""Pages of the national focal points: their reports, the report form, submission."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from countries.models import Country
+from reports import access
+from reports.answers import AnswerValidationError
+from reports.files import ACCEPTED_EXTENSIONS, MAX_ATTACHMENT_BYTES, FileRefused
+from reports.models import (
+    Attachment,
+    NationalReport,
+    Question,
+    QuestionType,
+    ReportingCycle,
+    Revision,
+    Section,
+)
+from reports.progress import load_states, section_progress, visibility
+from reports.report_forms import (
+    QuestionView,
+    display_value,
+    field_name,
+    posted,
+    posted_version,
+    raw_value,
+    readable,
+)
+from reports.selectors import answer_records, questionnaire_of
+from reports.services import (
+    AnswerConflictError,
+    ReportNotEditableError,
+    confirm_prefilled,
+    save_answer,
+    start_report,
+)
+from reports.services.attachments import add_attachment, remove_attachment
+from reports.services.submission import (
+    IncompleteReportError,
+    SubmissionRefused,
+    recall_report,
+    submit_report,
+)
+
+
+def _today() -> datetime.date:
+    return datetime.date.today()
+
+
+def days_left(cycle: ReportingCycle, today: datetime.date | None = None) -> int:
+    return (cycle.due_on - (today or _today())).days
+
+
+# -- my reports ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    report: NationalReport
+    sections: list
+    answered_required: int
+    required: int
+    days_left: int
+
+
+@dataclass
+class CountryPanel:
+    country: Country
+    role: str
+    rows: list[ReportRow]
+    startable: list[tuple[ReportingCycle, NationalReport | None]]
+    can_manage_team: bool
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    memberships = list(access.active_memberships(request.user))
+    countries = [m.country for m in memberships]
+    reports = list(
+        NationalReport.objects.for_user(request.user)
+        .filter(country__in=countries)
+        .select_related("cycle", "country")
+        .order_by("-cycle__year")
+    )
+    states = load_states([r.pk for r in reports])
+    questionnaires: dict[int, tuple[list[Section], list[Question]]] = {}
+    rows_by_country: dict[int, list[ReportRow]] = {c.pk: [] for c in countries}
+    for report in reports:
+        version_id = report.cycle.questionnaire_id
+        if version_id not in questionnaires:
+            questionnaires[version_id] = questionnaire_of(report)
+        sections, questions = questionnaires[version_id]
+        progress = section_progress(sections, questions, states[report.pk])
+        rows_by_country[report.country_id].append(
+            ReportRow(
+                report=report,
+                sections=progress,
+                answered_required=sum(p.answered_required for p in progress),
+                required=sum(p.required for p in progress),
+                days_left=days_left(report.cycle),
+            )
+        )
+    open_cycles = list(ReportingCycle.objects.open())
+    accepted_years = dict(
+        NationalReport.objects.filter(country__in=countries, status__in=("accepted", "published"))
+        .values_list("country_id")
+        .annotate(year=Max("cycle__year"))
+    )
+    panels = []
+    for membership in memberships:
+        have = {row.report.cycle_id for row in rows_by_country[membership.country_id]}
+        startable = [
+            (cycle, accepted_years.get(membership.country_id))
+            for cycle in open_cycles
+            if cycle.pk not in have
+        ]
+        panels.append(
+            CountryPanel(
+                country=membership.country,
+                role=membership.get_role_display(),
+                rows=rows_by_country[membership.country_id],
+                startable=startable,
+                can_manage_team=membership.role == "submitter",
+            )
+        )
+    return render(
+        request,
+        "reports/focal/my_reports.html",
+        {"panels": panels, "is_secretariat": access.is_secretariat(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, country_id: int, year: int) -> HttpResponse:
+    country = access.country_for(request.user, country_id)
+    cycle = get_object_or_404(ReportingCycle.objects.open(), year=year)
+    prefill = request.POST.get("prefill") == "1"
+    report = start_report(country=country, cycle=cycle, user=request.user, prefill=prefill)
+    if prefill and report.prefilled_from_id:
+        messages.success(
+            request,
+            f"The report starts from your {report.prefilled_from.cycle.year} report. Answers "
+            "copied from it are marked until you confirm or change them.",
+        )
+    return redirect("report-overview", report_id=report.pk)
+
+
+# -- a report ------------------------------------------------------------------------------
+
+
+def _report_context(request, report) -> dict:
+    sections, questions = questionnaire_of(report)
+    state = load_states([report.pk])[report.pk]
+    progress = section_progress(sections, questions, state)
+    return {
+        "report": report,
+        "sections": sections,
+        "questions": questions,
+        "state": state,
+        "progress": progress,
+        "answered_required": sum(p.answered_required for p in progress),
+        "required": sum(p.required for p in progress),
+        "can_edit": access.can_edit(request.user, report),
+        "can_submit": access.can_submit(request.user, report),
+        "can_recall": access.can_recall(request.user, report),
+        "days_left": days_left(report.cycle),
+    }
+
+
+@login_required
+def overview(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access.report_for(request.user, report_id)
+    context = _report_context(request, report)
+    context["revisions"] = list(report.revisions.select_related("submitted_by"))
+    return render(request, "reports/focal/overview.html", context)
+
+
+def _section_or_404(sections: list[Section], code: str) -> Section:
+    for section in sections:
+        if section.code == code:
+            return section
+    raise Http404("No such section")
+
+
+def _question_views(report, questions, section, records, state, attachments, overrides=None):
+    visible = visibility(questions, state)
+    overrides = overrides or {}
+    views = []
+    for question in questions:
+        if question.section_id != section.pk:
+            continue
+        value, version, prefilled = records.get(question.pk, (None, 0, None))
+        view = QuestionView(
+            question=question,
+            value=display_value(question, value),
+            version=version,
+            visible=visible[question.pk],
+            prefilled_from_year=prefilled,
+            attachments=attachments.get(question.pk, []),
+        )
+        for name, override in overrides.get(question.pk, {}).items():
+            setattr(view, name, override)
+        views.append(view)
+    return views
+
+
+def _attachments_by_question(report, section=None) -> dict[int, list[Attachment]]:
+    queryset = report.attachments.order_by("created_at")
+    if section is not None:
+        queryset = queryset.filter(question__section=section)
+    grouped: dict[int, list[Attachment]] = {}
+    for attachment in queryset:
+        grouped.setdefault(attachment.question_id, []).append(attachment)
+    return grouped
+
+
+@login_required
+def section_page(request: HttpRequest, report_id: int, section_code: str) -> HttpResponse:
+    report = access.report_for(request.user, report_id)
+    context = _report_context(request, report)
+    section = _section_or_404(context["sections"], section_code)
+    questions = context["questions"]
+    overrides: dict[int, dict] = {}
+    status = 200
+    if request.method == "POST":
+        if not context["can_edit"]:
+            return _not_editable(request, report)
+        overrides, problems = _save_section(request, report, section, questions)
+        if not problems:
+            messages.success(request, "Your answers are saved.")
+            target = request.POST.get("next_section")
+            if target and any(s.code == target for s in context["sections"]):
+                return redirect("report-section", report_id=report.pk, section_code=target)
+            add_row = request.POST.get("add_row")
+            url = reverse("report-section", args=[report.pk, section.code])
+            return redirect(f"{url}?add_row={add_row}#q-{add_row}" if add_row else url)
+        status = 400
+        context.update(_report_context(request, report))  # progress after what did save
+    records = answer_records(report)
+    views = _question_views(
+        report,
+        questions,
+        section,
+        records,
+        context["state"],
+        _attachments_by_question(report, section),
+        overrides,
+    )
+    add_row = request.GET.get("add_row")
+    for view in views:
+        if view.code == add_row and view.question.type == QuestionType.TABLE:
+            view.extra_rows = 1
+    position = [s.code for s in context["sections"]].index(section.code)
+    context.update(
+        {
+            "section": section,
+            "views": views,
+            "add_row": add_row,
+            "previous_section": context["sections"][position - 1] if position else None,
+            "next_section": (
+                context["sections"][position + 1]
+                if position + 1 < len(context["sections"])
+                else None
+            ),
+            "accepted_extensions": ACCEPTED_EXTENSIONS,
+            "max_upload_mb": MAX_ATTACHMENT_BYTES // 1024 // 1024,
+            "country_choices": Country.objects.order_by("sort_key").values_list("iso3", "un_name"),
+            "has_country_columns": any(
+                c["type"] == "country" for v in views for c in v.question.columns
+            ),
+        }
+    )
+    return render(request, "reports/focal/section.html", context, status=status)
+
+
+def _save_section(request, report, section, questions):
+    """Save every posted question of the section; returns (overrides, problem count)."""
+    by_code = {q.code: q for q in questions if q.section_id == section.pk}
+    overrides: dict[int, dict] = {}
+    problems = 0
+    confirm = request.POST.getlist("confirm")
+    if confirm:
+        confirm_prefilled(
+            report=report,
+            question_ids=[by_code[c].pk for c in confirm if c in by_code],
+            user=request.user,
+        )
+    for question in by_code.values():
+        if question.type == QuestionType.FILE:
+            upload = request.FILES.get(field_name(question, "file"))
+            if upload:
+                try:
+                    add_attachment(
+                        report=report, question=question, upload=upload, user=request.user
+                    )
+                except (FileRefused, AnswerValidationError, ReportNotEditableError) as error:
+                    overrides[question.pk] = {"error": str(error)}
+                    problems += 1
+            continue
+        if not posted(question, request.POST):
+            continue
+        value = raw_value(question, request.POST)
+        try:
+            save_answer(
+                report=report,
+                question=question,
+                value=value,
+                user=request.user,
+                base_version=posted_version(question, request.POST),
+            )
+        except AnswerValidationError as error:
+            overrides[question.pk] = {"value": value, "error": error.message}
+            problems += 1
+        except AnswerConflictError as conflict:
+            overrides[question.pk] = {
+                "value": value,
+                "conflict_theirs": readable(question, conflict.current_value),
+                "version": conflict.current_version,
+            }
+            problems += 1
+        except ReportNotEditableError as error:
+            overrides[question.pk] = {"value": value, "error": str(error)}
+            problems += 1
+    return overrides, problems
+
+
+def _not_editable(request, report) -> HttpResponse:
+    return render(
+        request,
+        "reports/focal/not_editable.html",
+        {"report": report},
+        status=403,
+    )
+
+
+@login_required
+@require_POST
+def autosave(request: HttpRequest, report_id: int) -> JsonResponse:
+    """Save one question in the background; JSON for the page's script."""
+    report = access.report_for(request.user, report_id)
+    if not access.can_edit(request.user, report):
+        return JsonResponse(
+            {"status": "not_editable", "message": "This report can no longer be changed."},
+            status=403,
+        )
+    question = (
+        Question.objects.filter(
+            version_id=report.cycle.questionnaire_id, code=request.POST.get("question", "")
+        )
+        .select_related("show_if_question")
+        .first()
+    )
+    if question is None or question.type == QuestionType.FILE or not posted(question, request.POST):
+        return JsonResponse(
+            {"status": "invalid", "message": "Unknown question; please reload the page."},
+            status=400,
+        )
+    value = raw_value(question, request.POST)
+    try:
+        answer = save_answer(
+            report=report,
+            question=question,
+            value=value,
+            user=request.user,
+            base_version=posted_version(question, request.POST),
+        )
+    except AnswerValidationError as error:
+        return JsonResponse({"status": "invalid", "message": error.message}, status=400)
+    except AnswerConflictError as conflict:
+        return JsonResponse(
+            {
+                "status": "conflict",
+                "theirs": readable(question, conflict.current_value),
+                "version": conflict.current_version,
+                "current_html": _question_html(request, report, question),
+            },
+            status=409,
+        )
+    except ReportNotEditableError as error:
+        return JsonResponse({"status": "not_editable", "message": str(error)}, status=403)
+    return JsonResponse(
+        {
+            "status": "saved",
+            "version": answer.version if answer else 0,
+            "saved_at": (answer.updated_at if answer else report.updated_at).isoformat(),
+        }
+    )
+
+
+def _question_html(request, report, question) -> str:
+    """The question's block as stored now (for "use theirs" after a conflict)."""
+    sections, questions = questionnaire_of(report)
+    section = next(s for s in sections if s.pk == question.section_id)
+    state = load_states([report.pk])[report.pk]
+    views = _question_views(
+        report,
+        questions,
+        section,
+        answer_records(report),
+        state,
+        _attachments_by_question(report, section),
+    )
+    view = next(v for v in views if v.question.pk == question.pk)
+    return render_to_string(
+        "reports/focal/question.html",
+        {"view": view, "can_edit": True, "report": report},
+        request=request,
+    )
+
+
+# -- attachments ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def upload_attachment(request: HttpRequest, report_id: int, question_code: str) -> HttpResponse:
+    report = access.report_for(request.user, report_id)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    question = Question.objects.filter(
+        version_id=report.cycle.questionnaire_id, code=question_code
+    ).first()
+    section_url = (
+        reverse("report-section", args=[report.pk, question.section.code]) + f"#q-{question.code}"
+        if question
+        else reverse("report-overview", args=[report.pk])
+    )
+    error = None
+    if not access.can_edit(request.user, report):
+        error = "This report can no longer be changed."
+    elif question is None:
+        error = "Unknown question; please reload the page."
+    elif "file" not in request.FILES:
+        error = "Choose a file to upload."
+    else:
+        try:
+            add_attachment(
+                report=report,
+                question=question,
+                upload=request.FILES["file"],
+                user=request.user,
+            )
+        except (FileRefused, AnswerValidationError, ReportNotEditableError) as refused:
+            error = str(refused)
+    if wants_json:
+        if error:
+            return JsonResponse({"status": "refused", "message": error}, status=400)
+        return JsonResponse({"status": "saved", "html": _question_html(request, report, question)})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "The file is attached.")
+    return redirect(section_url)
+
+
+@login_required
+def download_attachment(request: HttpRequest, report_id: int, attachment_id: int):
+    report = access.report_for(request.user, report_id)
+    attachment = get_object_or_404(report.attachments, pk=attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def delete_attachment(request: HttpRequest, report_id: int, attachment_id: int):
+    report = access.report_for(request.user, report_id)
+    attachment = get_object_or_404(
+        report.attachments.select_related("question__section"), pk=attachment_id
+    )
+    url = reverse("report-section", args=[report.pk, attachment.question.section.code])
+    if not access.can_edit(request.user, report):
+        return _not_editable(request, report)
+    try:
+        remove_attachment(attachment=attachment)
+        messages.success(request, f"{attachment.original_name} is removed.")
+    except ReportNotEditableError as error:
+        messages.error(request, str(error))
+    return redirect(f"{url}#q-{attachment.question.code}")
+
+
+# -- submission ----------------------------------------------------------------------------
+
+
+@login_required
+def submit(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access.report_for(request.user, report_id)
+    context = _report_context(request, report)
+    if not context["can_submit"]:
+        return render(request, "reports/focal/submit.html", context, status=403)
+    from reports.progress import missing_required
+
+    missing = missing_required(context["questions"], context["state"])
+    sections = {s.pk: s for s in context["sections"]}
+    context["missing"] = [(q, sections[q.section_id]) for q in missing]
+    if request.method == "POST" and not missing:
+        if request.POST.get("confirm") != "yes":
+            context["confirm_error"] = "Tick the box to confirm the submission."
+            return render(request, "reports/focal/submit.html", context, status=400)
+        try:
+            revision = submit_report(report=report, user=request.user)
+        except IncompleteReportError as error:
+            context["refused"] = str(error)
+            return render(request, "reports/focal/submit.html", context, status=400)
+        except SubmissionRefused as error:
+            context["refused"] = str(error)
+            return render(request, "reports/focal/submit.html", context, status=409)
+        messages.success(
+            request,
+            f"The report is submitted (revision {revision.number}). The secretariat has it now.",
+        )
+        return redirect("report-overview", report_id=report.pk)
+    return render(request, "reports/focal/submit.html", context)
+
+
+@login_required
+@require_POST
+def recall(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access.report_for(request.user, report_id)
+    try:
+        recall_report(report=report, user=request.user)
+        messages.success(request, "The report is back to draft; you can change it again.")
+    except SubmissionRefused as error:
+        messages.error(request, str(error))
+    return redirect("report-overview", report_id=report.pk)
+
+
+# -- read-only views ------------------------------------------------------------------------
+
+
+@dataclass
+class ReadOnlyItem:
+    question: Question
+    text: str
+    files: list
+
+
+def _readonly_sections(sections, questions, values: dict, files: dict) -> list:
+    grouped = []
+    for section in sections:
+        items = [
+            ReadOnlyItem(q, readable(q, values.get(q.code)), files.get(q.code, []))
+            for q in questions
+            if q.section_id == section.pk and (q.code in values or files.get(q.code))
+        ]
+        grouped.append((section, items))
+    return grouped
+
+
+@login_required
+def revision_view(request: HttpRequest, report_id: int, number: int) -> HttpResponse:
+    report = access.report_for(request.user, report_id)
+    revision = get_object_or_404(
+        Revision.objects.select_related("submitted_by"), report=report, number=number
+    )
+    sections, questions = questionnaire_of(report)
+    files: dict[str, list] = {}
+    for item in revision.attachments:
+        files.setdefault(item["question"], []).append(item)
+    values = {
+        q.code: _from_json(q, revision.answers[q.code])
+        for q in questions
+        if q.code in revision.answers
+    }
+    return render(
+        request,
+        "reports/focal/readonly.html",
+        {
+            "report": report,
+            "revision": revision,
+            "grouped": _readonly_sections(sections, questions, values, files),
+            "printing": request.GET.get("print") == "1",
+        },
+    )
+
+
+def _from_json(question: Question, value):
+    if question.type == QuestionType.DATE and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+@login_required
+def print_view(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access.report_for(request.user, report_id)
+    sections, questions = questionnaire_of(report)
+    records = answer_records(report)
+    state = load_states([report.pk])[report.pk]
+    shown = visibility(questions, state)
+    by_id = {q.pk: q for q in questions}
+    values = {by_id[qid].code: value for qid, (value, _v, _p) in records.items() if shown[qid]}
+    files: dict[str, list] = {}
+    for attachment in report.attachments.select_related("question"):
+        files.setdefault(attachment.question.code, []).append(
+            {"name": attachment.original_name, "size": attachment.size, "id": attachment.pk}
+        )
+    return render(
+        request,
+        "reports/focal/readonly.html",
+        {
+            "report": report,
+            "revision": None,
+            "grouped": _readonly_sections(sections, questions, values, files),
+            "printing": True,
+        },
+    )

@@ -1,0 +1,235 @@
+/* The report form: autosave per question, follow-ups that appear with their parent's answer,
+   table rows added and removed in place, files uploaded as soon as they are chosen.
+   Without this script the form still works: Save posts the whole section. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.report-form");
+  if (!form) return;
+  var autosaveUrl = form.dataset.autosaveUrl;
+  var uploadUrlTemplate = form.dataset.uploadUrlTemplate;
+  var statusBox = form.querySelector("[data-save-status]");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var DELAY = 800, RETRY = 5000;
+  var timers = {}, inFlight = {}, again = {}, failing = {};
+
+  function setStatus(text, kind) {
+    if (!statusBox) return;
+    statusBox.textContent = text;
+    statusBox.className = "save-status " + (kind || "");
+  }
+  function qStatus(block, text, kind) {
+    var box = block.querySelector("[data-q-status]");
+    if (box) { box.textContent = text; box.className = "q-status " + (kind || ""); }
+  }
+  function pendingCount() {
+    return Object.keys(timers).length + Object.keys(inFlight).length;
+  }
+  function refreshGlobal() {
+    var failures = Object.keys(failing);
+    if (failures.length) {
+      setStatus("Not saved: " + failures.join(", ") + ". See the messages below.", "error");
+    } else if (pendingCount()) {
+      setStatus("Saving…", "saving");
+    } else {
+      setStatus("All changes saved.", "saved");
+    }
+  }
+
+  function blockOf(element) { return element.closest("fieldset.question"); }
+
+  function fieldsOf(block) {
+    var code = block.dataset.code, data = new FormData();
+    data.append("question", code);
+    var prefix = "q-" + code;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled) return;
+      if (el.name === "v-" + code) { data.append(el.name, el.value); return; }
+      if (el.name !== prefix && el.name.indexOf(prefix + "-") !== 0) return;
+      if (el.type === "file") return;
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+      data.append(el.name, el.value);
+    });
+    return data;
+  }
+
+  function schedule(block) {
+    var code = block.dataset.code;
+    if (block.dataset.type === "file") return;
+    clearTimeout(timers[code]);
+    timers[code] = setTimeout(function () { delete timers[code]; save(block); }, DELAY);
+    qStatus(block, "Not saved yet…", "saving");
+    refreshGlobal();
+  }
+
+  function save(block) {
+    var code = block.dataset.code;
+    if (inFlight[code]) { again[code] = true; return; }
+    inFlight[code] = true;
+    refreshGlobal();
+    var body = fieldsOf(block);
+    fetch(autosaveUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (json) { return { status: response.status, json: json }; });
+    }).then(function (result) {
+      delete inFlight[code];
+      var json = result.json;
+      clearError(block);
+      if (json.status === "saved") {
+        delete failing[code];
+        block.querySelector("[data-version]").value = json.version;
+        var mark = block.querySelector("[data-prefilled]");
+        if (mark) mark.remove();
+        qStatus(block, "Saved", "saved");
+      } else if (json.status === "conflict") {
+        failing[code] = code;
+        showConflict(block, json);
+      } else {
+        failing[code] = code;
+        showError(block, json.message || "Not saved.");
+      }
+      if (again[code]) { delete again[code]; save(block); }
+      refreshGlobal();
+    }).catch(function () {
+      // Slow or broken connection: keep the change and try again.
+      delete inFlight[code];
+      qStatus(block, "Connection lost; trying again…", "error");
+      setStatus("Offline: your changes are kept on this page and will be saved when the connection returns.", "error");
+      setTimeout(function () { save(block); }, RETRY);
+    });
+  }
+
+  function clearError(block) {
+    block.classList.remove("has-error");
+    var error = block.querySelector(".field-error");
+    if (error) error.remove();
+  }
+  function showError(block, message) {
+    block.classList.add("has-error");
+    var p = document.createElement("p");
+    p.className = "field-error";
+    p.setAttribute("role", "alert");
+    p.textContent = message;
+    block.querySelector(".answer").before(p);
+    qStatus(block, "Not saved", "error");
+  }
+  function showConflict(block, json) {
+    var old = block.querySelector(".conflict");
+    if (old) old.remove();
+    var box = document.createElement("div");
+    box.className = "conflict";
+    box.setAttribute("role", "alert");
+    box.innerHTML = "<p><strong>A colleague saved a different answer while you were editing.</strong></p>" +
+      "<p>Their answer: <span data-theirs></span></p><p>Your answer is still in the form.</p>" +
+      "<p class='inline-actions'><button type='button' data-keep-mine>Keep mine</button> " +
+      "<button type='button' data-use-theirs>Use theirs</button></p>";
+    box.querySelector("[data-theirs]").textContent = json.theirs;
+    block.classList.add("has-conflict");
+    block.querySelector(".answer").before(box);
+    qStatus(block, "Not saved: choose an answer", "error");
+    box.querySelector("[data-keep-mine]").addEventListener("click", function () {
+      block.querySelector("[data-version]").value = json.version;
+      box.remove();
+      block.classList.remove("has-conflict");
+      save(block);
+    });
+    box.querySelector("[data-use-theirs]").addEventListener("click", function () {
+      var holder = document.createElement("div");
+      holder.innerHTML = json.current_html;
+      var fresh = holder.querySelector("fieldset.question");
+      fresh.hidden = block.hidden;
+      block.replaceWith(fresh);
+      delete failing[block.dataset.code];
+      qStatus(fresh, "Their answer is kept", "saved");
+      refreshGlobal();
+      updateFollowUps();
+    });
+  }
+
+  /* Follow-ups: shown when the parent's answer is one of data-show-values. */
+  function answerOf(code) {
+    var chosen = [];
+    Array.prototype.forEach.call(form.querySelectorAll("[name='q-" + code + "']"), function (el) {
+      if ((el.type === "radio" || el.type === "checkbox") && el.checked && el.value) chosen.push(el.value);
+    });
+    return chosen;
+  }
+  function updateFollowUps() {
+    form.querySelectorAll("fieldset.question[data-show-if]").forEach(function (block) {
+      var parent = form.querySelector("fieldset.question[data-code='" + block.dataset.showIf + "']");
+      if (!parent) return;  // the parent is in another section: the server decided
+      var wanted = block.dataset.showValues.split(" ");
+      var shown = !parent.hidden && answerOf(block.dataset.showIf).some(function (v) { return wanted.indexOf(v) >= 0; });
+      block.hidden = !shown;
+    });
+  }
+
+  /* Tables */
+  function addRow(block) {
+    var body = block.querySelector("[data-rows]"), count = block.querySelector("[data-row-count]");
+    var index = parseInt(count.value, 10) || 0;
+    var html = block.querySelector("template[data-row-template]").innerHTML.split("__row__").join(String(index));
+    body.insertAdjacentHTML("beforeend", html);
+    count.value = index + 1;
+    var first = body.lastElementChild.querySelector("input, select");
+    if (first) first.focus();
+  }
+
+  function upload(block, input) {
+    if (!input.files.length) return;
+    var data = new FormData();
+    data.append("file", input.files[0]);
+    qStatus(block, "Uploading " + input.files[0].name + "…", "saving");
+    fetch(uploadUrlTemplate.replace("__code__", encodeURIComponent(block.dataset.code)), {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
+    }).then(function (response) { return response.json(); }).then(function (json) {
+      clearError(block);
+      if (json.status === "saved") {
+        var holder = document.createElement("div");
+        holder.innerHTML = json.html;
+        var fresh = holder.querySelector("fieldset.question");
+        block.replaceWith(fresh);
+        qStatus(fresh, "File attached", "saved");
+      } else {
+        showError(block, json.message);
+        input.value = "";
+      }
+    }).catch(function () {
+      showError(block, "The upload did not get through; check the connection and try again.");
+    });
+  }
+
+  form.addEventListener("input", function (event) {
+    var block = blockOf(event.target);
+    if (block && event.target.type !== "file") schedule(block);
+  });
+  form.addEventListener("change", function (event) {
+    var block = blockOf(event.target);
+    if (!block) return;
+    if (event.target.type === "file") { upload(block, event.target); return; }
+    if (event.target.name && event.target.name.slice(-7) === "-DELETE") {
+      var row = event.target.closest("tr");
+      if (row) row.classList.toggle("removed", event.target.checked);
+    }
+    updateFollowUps();
+    schedule(block);
+  });
+  form.addEventListener("click", function (event) {
+    var block = blockOf(event.target);
+    if (!block) return;
+    if (event.target.matches("[data-add-row]")) { event.preventDefault(); addRow(block); }
+    if (event.target.matches("[data-remove-row]")) {
+      event.preventDefault();
+      var row = event.target.closest("tr");
+      row.querySelectorAll("input, select").forEach(function (el) { el.value = ""; });
+      row.hidden = true;
+      schedule(block);
+    }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (pendingCount()) { event.preventDefault(); event.returnValue = ""; }
+  });
+  updateFollowUps();
+})();
