@@ -35,3 +35,90 @@ def _close_live_server_connections(request):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+# -- focal points ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cycles(shipped_questionnaire):
+    from reports.services import create_missing_cycles
+
+    create_missing_cycles()
+    return shipped_questionnaire
+
+
+@pytest.fixture
+def open_cycle(cycles):
+    from reports.models import ReportingCycle
+
+    return ReportingCycle.objects.get(year=2026)
+
+
+def _member(email, iso3, role):
+    from tests.factories import MembershipFactory, UserFactory, country
+
+    user = UserFactory(email=email)
+    MembershipFactory(user=user, country=country(iso3), role=role)
+    return user
+
+
+@pytest.fixture
+def submitter(db):
+    return _member("submitter@gh.example", "GHA", "submitter")
+
+
+@pytest.fixture
+def contributor(db):
+    return _member("contributor@gh.example", "GHA", "contributor")
+
+
+@pytest.fixture
+def other_focal(db):
+    return _member("focal@mx.example", "MEX", "submitter")
+
+
+@pytest.fixture
+def reviewer(db):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import StaffFactory
+
+    user = StaffFactory(email="reviewer@un.example", is_superuser=False)
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_nationalreport", content_type__app_label="reports")
+    )
+    return user
+
+
+@pytest.fixture
+def ghana_report(open_cycle):
+    from reports.services import start_report
+    from tests.factories import country
+
+    return start_report(country=country("GHA"), cycle=open_cycle)
+
+
+def fill_required(report):
+    """Answer every required question (only those), as a focal point would have."""
+    import random
+
+    from countries.models import Country
+    from reports.models import Question
+    from reports.services import bulk_store_answers
+    from reports.synthetic import SyntheticAnswers
+
+    questions = list(
+        Question.objects.filter(version_id=report.cycle.questionnaire_id).order_by("position")
+    )
+    generator = SyntheticAnswers(
+        random.Random(7), list(Country.objects.values_list("iso3", flat=True))
+    )
+    items = [
+        (report, question, value)
+        for question, value in generator.for_report(
+            questions, capacity=1.0, cycle=report.cycle, iso2="GH", completeness=0.0
+        )
+    ]
+    bulk_store_answers(items)
+    return report
