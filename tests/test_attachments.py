@@ -1,4 +1,4 @@
-"""Upload questions: files checked by content, stored under random names, served via the gatekeeper."""
+"""Upload questions: files checked by content, kept under random names, served by the gatekeeper."""
 
 import io
 import zipfile
