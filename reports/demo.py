@@ -12,7 +12,14 @@ from django.db import transaction
 
 from countries.models import Country, CountryMembership
 from countries.services import sync_reference_countries
-from reports.models import NationalReport, Question, ReportingCycle
+from reports.models import (
+    Answer,
+    AnswerCell,
+    AnswerChoice,
+    NationalReport,
+    Question,
+    ReportingCycle,
+)
 from reports.services import bulk_store_answers, create_missing_cycles, load_questionnaire
 from reports.synthetic import REGION_CAPACITY, SyntheticAnswers
 
@@ -128,6 +135,7 @@ def seed_demo_history(seed: int = 2026) -> dict[int, int]:
                 created[cycle.year] = len(reporters)
             elif cycle.is_open():
                 created[cycle.year] = _seed_open_cycle(cycle, countries, rng, generator, questions)
+    refresh_planner_statistics()
     return created
 
 
@@ -271,4 +279,17 @@ def generate_history(*, states: int, cycles: int, seed: int = 1, progress=None) 
         created += len(missing)
         if progress:
             progress(f"{cycle.year}: {len(missing)} reports, {answers} answers")
+    refresh_planner_statistics()
     return created
+
+
+def refresh_planner_statistics() -> None:
+    """After a bulk load, let PostgreSQL's planner see the new row counts at once instead of
+    waiting for autovacuum (stale statistics make it scan whole tables for a handful of rows)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (NationalReport, Answer, AnswerChoice, AnswerCell)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(tables))

@@ -66,17 +66,22 @@ def report_answer_values(report: NationalReport) -> dict[str, Any]:
     }
 
 
-def answer_records(report: NationalReport) -> dict[int, tuple[Any, int, int | None]]:
-    """question id -> (clean value, version, year it was pre-filled from) — three queries."""
-    answers = (
-        Answer.objects.filter(report=report)
-        .select_related("question")
-        .prefetch_related("selected", "cells")
-    )
+def answer_records(
+    report: NationalReport, section: Section | None = None
+) -> dict[int, tuple[Any, int, int | None]]:
+    """question id -> (clean value, version, year it was pre-filled from) — three queries.
+
+    With `section`, only that section's answers."""
+    _sections, questions = questionnaire_of(report)
+    by_id = {question.pk: question for question in questions}
+    answers = Answer.objects.filter(report=report)
+    if section is not None:
+        answers = answers.filter(question__section=section)
+    answers = answers.prefetch_related("selected", "cells")
     return {
         answer.question_id: (
             value_from_rows(
-                answer.question,
+                by_id[answer.question_id],
                 answer,
                 [choice.code for choice in answer.selected.all()],
                 list(answer.cells.all()),
@@ -88,13 +93,30 @@ def answer_records(report: NationalReport) -> dict[int, tuple[Any, int, int | No
     }
 
 
+# A version that reports use is frozen (its cycle uses it, and the admin refuses changes to a
+# frozen version), so its structure can be kept in memory for the life of the process.
+_STRUCTURE_CACHE: dict[int, tuple[list[Section], list[Question]]] = {}
+
+
 def questionnaire_of(report: NationalReport) -> tuple[list[Section], list[Question]]:
-    """The report's sections and questions in order (two queries)."""
+    """The report's sections and questions in order; read once per process per version.
+
+    Callers must treat the returned objects as read-only: they are shared between requests.
+    """
     version_id = report.cycle.questionnaire_id
+    cached = _STRUCTURE_CACHE.get(version_id)
+    if cached is not None:
+        return cached
     sections = list(Section.objects.filter(version_id=version_id).order_by("position"))
     questions = list(
         Question.objects.filter(version_id=version_id)
         .select_related("show_if_question")
         .order_by("position")
     )
+    _STRUCTURE_CACHE[version_id] = (sections, questions)
     return sections, questions
+
+
+def forget_questionnaire_structures() -> None:
+    """Drop the in-memory structures (tests that edit a version in place call this)."""
+    _STRUCTURE_CACHE.clear()

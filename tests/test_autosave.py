@@ -30,6 +30,8 @@ def test_a_change_is_saved_and_gets_a_new_version(client, submitter, ghana_repor
     assert response.status_code == 200
     assert response.json()["status"] == "saved"
     assert response.json()["version"] == 1
+    assert response.json()["progress"]["1"] == [1, 6]
+    assert response.json()["answered_required"] == 1
     again = autosave(client, ghana_report, q, version=1, **{"": "no"})
     assert again.json()["version"] == 2
     assert report_answer_values(ghana_report) == {"1.1": "no"}

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from reports.services import create_missing_cycles, load_questionnaire
 from tests.factories import StaffFactory
@@ -38,6 +39,10 @@ def browser():
             ],
         )
         yield browser
+        # While Playwright runs, Django sees an event loop in this thread and gives the test's
+        # ORM calls their own connections; close them here, in that same state, or the test
+        # database cannot be dropped at the end ("being accessed by other users").
+        connections.close_all()
         browser.close()
 
 
@@ -63,6 +68,7 @@ def test_staff_signs_in_and_browses_cycles_questionnaire_and_admin(live_server, 
     page.get_by_label("Password").fill("a-good-test-password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("secretariat@example.org")).to_be_visible()
+    page.get_by_role("link", name="Cycles").click()
 
     page.get_by_role("link", name="2026.1").first.click()
     expect(page.locator("#q-1\\.1")).to_be_visible()
@@ -71,3 +77,111 @@ def test_staff_signs_in_and_browses_cycles_questionnaire_and_admin(live_server, 
     page.goto(f"{live_server.url}/admin/countries/country/?q=bolivia")
     expect(page.get_by_text("Bolivia (Plurinational State of)")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "admin-countries.png"))
+
+
+def sign_in(page, base_url, email, password="a-good-test-password"):
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_focal_point_fills_in_and_submits_the_report(live_server, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    from reports.models import Answer, NationalReport, ReportingCycle
+    from reports.services import create_missing_cycles, start_report
+    from tests.conftest import _member, fill_required
+    from tests.factories import country
+
+    load_questionnaire()
+    create_missing_cycles()
+    _member("focal@gh.example", "GHA", "submitter")
+    report = start_report(country=country("GHA"), cycle=ReportingCycle.objects.get(year=2026))
+    fill_required(report)
+    Answer.objects.filter(report=report, question__code="1.1").delete()  # the one missing answer
+    plan = tmp_path / "action-plan.pdf"
+    plan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    sign_in(page, live_server.url, "focal@gh.example")
+    expect(page.get_by_role("heading", name="My reports")).to_be_visible()
+    page.get_by_role("link", name="2026", exact=True).click()
+    page.get_by_role("link", name="Check and submit").click()
+    expect(page.get_by_text("1 required answer is missing")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "submit-missing.png"))
+    page.locator("ul.missing a").first.click()
+
+    question = page.locator("#q-1\\.1")
+    follow_up = page.locator("#q-1\\.1\\.1")
+    expect(follow_up).to_be_hidden()
+    question.get_by_label("Yes").check()
+    expect(follow_up).to_be_visible()
+    follow_up.locator("textarea").fill("The National Commission on Small Arms and Light Weapons")
+
+    page.locator("#q-1\\.2").get_by_label("Yes").check()
+    page.locator("#q-1\\.2\\.2 input[type=file]").set_input_files(str(plan))
+    expect(page.locator("#q-1\\.2\\.2").get_by_role("link", name="action-plan.pdf")).to_be_visible()
+
+    page.locator("#q-1\\.5").get_by_label("Yes").check()
+    laws = page.locator("#q-1\\.5\\.1")
+    laws.get_by_role("button", name="Add a row").click()
+    laws.locator("tbody tr").last.locator("input[name$=-title]").fill("Arms and Ammunition Act")
+    expect(page.locator("[data-save-status]")).to_have_text("All changes saved.", timeout=15000)
+    page.screenshot(path=str(SCREENSHOTS / "section-filled.png"), full_page=True)
+
+    page.reload()
+    expect(page.locator("#q-1\\.1").get_by_label("Yes")).to_be_checked()
+    expect(page.locator("#q-1\\.1\\.1 textarea")).to_have_value(
+        "The National Commission on Small Arms and Light Weapons"
+    )
+    expect(laws.locator("input[value='Arms and Ammunition Act']")).to_have_count(1)
+    expect(page.get_by_role("link", name="action-plan.pdf")).to_be_visible()
+
+    page.goto(f"{live_server.url}/reports/{report.pk}/submit/")
+    page.get_by_label("I confirm").check()
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.get_by_text("The report is submitted (revision 1)")).to_be_visible()
+    expect(page.locator(".report-head .status")).to_have_text("Submitted")
+    page.screenshot(path=str(SCREENSHOTS / "submitted.png"))
+    assert NationalReport.objects.get(pk=report.pk).status == "submitted"
+
+
+def test_two_colleagues_editing_the_same_answer_choose_between_them(live_server, browser):
+    from playwright.sync_api import expect
+
+    from reports.models import ReportingCycle
+    from reports.services import create_missing_cycles, save_answer, start_report
+    from tests.conftest import _member
+    from tests.factories import country
+    from tests.helpers import question
+
+    load_questionnaire()
+    create_missing_cycles()
+    _member("first@gh.example", "GHA", "submitter")
+    _member("second@gh.example", "GHA", "contributor")
+    report = start_report(country=country("GHA"), cycle=ReportingCycle.objects.get(year=2026))
+    save_answer(report=report, question=question(report, "1.1"), value="yes")
+    section = f"{live_server.url}/reports/{report.pk}/sections/1/"
+
+    first = browser.new_context().new_page()
+    second = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    for page, email in ((first, "first@gh.example"), (second, "second@gh.example")):
+        sign_in(page, live_server.url, email)
+        page.goto(section)
+
+    first.locator("#q-1\\.1\\.1 textarea").fill("Commission, as the first colleague wrote it")
+    expect(first.locator("[data-save-status]")).to_have_text("All changes saved.", timeout=15000)
+
+    second.locator("#q-1\\.1\\.1 textarea").fill("Commission, as the second colleague wrote it")
+    conflict = second.locator("#q-1\\.1\\.1 .conflict")
+    expect(conflict).to_be_visible(timeout=15000)
+    expect(conflict).to_contain_text("Commission, as the first colleague wrote it")
+    second.screenshot(path=str(SCREENSHOTS / "conflict.png"))
+    conflict.get_by_role("button", name="Keep mine").click()
+    expect(second.locator("[data-save-status]")).to_have_text("All changes saved.", timeout=15000)
+
+    from reports.selectors import report_answer_values
+
+    assert report_answer_values(report)["1.1.1"] == "Commission, as the second colleague wrote it"

@@ -59,6 +59,12 @@ from reports.services.submission import (
     submit_report,
 )
 
+# What file questions tell people about uploads, on the page and in re-rendered blocks.
+UPLOAD_HINTS = {
+    "accepted_extensions": ACCEPTED_EXTENSIONS,
+    "max_upload_mb": MAX_ATTACHMENT_BYTES // 1024 // 1024,
+}
+
 
 def _today() -> datetime.date:
     return datetime.date.today()
@@ -254,7 +260,7 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
             return redirect(f"{url}?add_row={add_row}#q-{add_row}" if add_row else url)
         status = 400
         context.update(_report_context(request, report))  # progress after what did save
-    records = answer_records(report)
+    records = answer_records(report, section)
     views = _question_views(
         report,
         questions,
@@ -280,8 +286,7 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
                 if position + 1 < len(context["sections"])
                 else None
             ),
-            "accepted_extensions": ACCEPTED_EXTENSIONS,
-            "max_upload_mb": MAX_ATTACHMENT_BYTES // 1024 // 1024,
+            **UPLOAD_HINTS,
             "country_choices": Country.objects.order_by("sort_key").values_list("iso3", "un_name"),
             "has_country_columns": any(
                 c["type"] == "country" for v in views for c in v.question.columns
@@ -396,11 +401,15 @@ def autosave(request: HttpRequest, report_id: int) -> JsonResponse:
         )
     except ReportNotEditableError as error:
         return JsonResponse({"status": "not_editable", "message": str(error)}, status=403)
+    sections, questions = questionnaire_of(report)
+    progress = section_progress(sections, questions, load_states([report.pk])[report.pk])
     return JsonResponse(
         {
             "status": "saved",
             "version": answer.version if answer else 0,
             "saved_at": (answer.updated_at if answer else report.updated_at).isoformat(),
+            "progress": {p.section.code: [p.answered_required, p.required] for p in progress},
+            "answered_required": sum(p.answered_required for p in progress),
         }
     )
 
@@ -421,7 +430,7 @@ def _question_html(request, report, question) -> str:
     view = next(v for v in views if v.question.pk == question.pk)
     return render_to_string(
         "reports/focal/question.html",
-        {"view": view, "can_edit": True, "report": report},
+        {"view": view, "can_edit": True, "report": report, **UPLOAD_HINTS},
         request=request,
     )
 

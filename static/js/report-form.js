@@ -27,7 +27,7 @@
   function refreshGlobal() {
     var failures = Object.keys(failing);
     if (failures.length) {
-      setStatus("Not saved: " + failures.join(", ") + ". See the messages below.", "error");
+      setStatus("Not saved: question " + failures.join(", ") + ". See the message at the question.", "error");
     } else if (pendingCount()) {
       setStatus("Saving…", "saving");
     } else {
@@ -82,6 +82,7 @@
         var mark = block.querySelector("[data-prefilled]");
         if (mark) mark.remove();
         qStatus(block, "Saved", "saved");
+        showProgress(json);
       } else if (json.status === "conflict") {
         failing[code] = code;
         showConflict(block, json);
@@ -98,6 +99,19 @@
       setStatus("Offline: your changes are kept on this page and will be saved when the connection returns.", "error");
       setTimeout(function () { save(block); }, RETRY);
     });
+  }
+
+  function showProgress(json) {
+    if (!json.progress) return;
+    Object.keys(json.progress).forEach(function (code) {
+      var counts = json.progress[code];
+      var badge = document.querySelector("[data-section-progress='" + code + "']");
+      if (!badge) return;
+      badge.textContent = counts[0] + "/" + counts[1];
+      badge.closest("li").classList.toggle("complete", counts[0] === counts[1]);
+    });
+    var head = document.querySelector("[data-head-progress]");
+    if (head) head.textContent = json.answered_required;
   }
 
   function clearError(block) {
