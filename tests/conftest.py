@@ -101,3 +101,13 @@ def fill_required(report):
     ]
     bulk_store_answers(items)
     return report
+
+
+@pytest.fixture(autouse=True)
+def _fresh_questionnaire_structures():
+    """Database ids can repeat between tests (rolled back), so no structure outlives a test."""
+    from reports.selectors import forget_questionnaire_structures
+
+    forget_questionnaire_structures()
+    yield
+    forget_questionnaire_structures()
