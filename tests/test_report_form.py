@@ -194,3 +194,22 @@ def test_a_submitted_report_shows_read_only(focal_client, ghana_report):
     assert "you can read it but not change it" in html
     assert "disabled" in html
     assert focal_client.post(section_url(ghana_report, "1"), {}).status_code == 403
+
+
+def test_confirming_all_copied_answers_of_a_section(client, cycles, submitter):
+    from reports.models import NationalReport, ReportingCycle
+    from reports.services import start_report
+    from tests.factories import country
+
+    ghana = country("GHA")
+    old = start_report(country=ghana, cycle=ReportingCycle.objects.get(year=2024))
+    for code in ("1.1", "1.2", "2.1"):
+        save_answer(report=old, question=question(old, code), value="yes")
+    NationalReport.objects.filter(pk=old.pk).update(status="accepted")
+    new = start_report(country=ghana, cycle=ReportingCycle.objects.get(year=2026), prefill=True)
+    client.force_login(submitter)
+    html = client.get(section_url(new, "1")).content.decode()
+    assert "2 answers in this section were copied from the 2024 report" in html
+    client.post(section_url(new, "1"), {"confirm_section": "1"})
+    still_marked = new.answers.filter(prefilled_from_year__isnull=False)
+    assert list(still_marked.values_list("question__code", flat=True)) == ["2.1"]

@@ -287,6 +287,7 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
                 else None
             ),
             **UPLOAD_HINTS,
+            "prefilled_count": sum(1 for v in views if v.prefilled_from_year),
             "country_choices": Country.objects.order_by("sort_key").values_list("iso3", "un_name"),
             "has_country_columns": any(
                 c["type"] == "country" for v in views for c in v.question.columns
@@ -302,6 +303,8 @@ def _save_section(request, report, section, questions):
     overrides: dict[int, dict] = {}
     problems = 0
     confirm = request.POST.getlist("confirm")
+    if request.POST.get("confirm_section") == section.code:
+        confirm = list(by_code)
     if confirm:
         confirm_prefilled(
             report=report,
