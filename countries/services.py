@@ -46,11 +46,15 @@ def invite_focal_point(
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
+        # Someone invited before who never chose a password gets a new link to choose one.
+        needs_password = not user.has_usable_password()
         membership, _ = CountryMembership.objects.update_or_create(
             user=user, country=country, defaults={"role": role, "is_active": True}
         )
         transaction.on_commit(
-            lambda: _send_invitation(user, country, invited_by, site_url, needs_password=created)
+            lambda: _send_invitation(
+                user, country, invited_by, site_url, needs_password=needs_password
+            )
         )
     return membership
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from countries.models import CountryMembership
@@ -26,8 +26,11 @@ def team(request: HttpRequest, country_id: int) -> HttpResponse:
         if not manage:
             return render(request, "countries/team.html", context, status=403)
         if "remove" in request.POST:
+            member_id = request.POST["remove"]
+            if not (member_id.isascii() and member_id.isdigit()):
+                raise Http404("No such member")
             membership = get_object_or_404(
-                country.memberships.filter(is_active=True), pk=request.POST["remove"]
+                country.memberships.filter(is_active=True), pk=int(member_id)
             )
             try:
                 deactivate_membership(membership=membership, acting_user=request.user)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import IO
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_ZIP_ENTRIES = 10_000
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,12 @@ def _sniff_zip(handle: IO[bytes]) -> FileKind | None:
     try:
         with zipfile.ZipFile(handle) as archive:
             names = set(archive.namelist())
+            if len(names) > MAX_ZIP_ENTRIES:
+                return None
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                # Read only the first bytes: never unpack a whole entry (a zip bomb could).
+                with archive.open("mimetype") as entry:
+                    mimetype = entry.read(100).decode("ascii", "replace").strip()
                 if mimetype == ODT.content_type:
                     return ODT
             if "word/document.xml" in names:

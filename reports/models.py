@@ -409,6 +409,12 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.report_id}/{uuid.uuid4().hex}"
 
 
+class AttachmentQuerySet(models.QuerySet):
+    def current(self) -> AttachmentQuerySet:
+        """The files attached now (removed ones stay only for the revisions that list them)."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Attachment(TimeStampedModel):
     """A file uploaded for a file question; served only through the gatekeeper."""
 
@@ -422,6 +428,9 @@ class Attachment(TimeStampedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "question__position", "created_at"]
@@ -441,6 +450,9 @@ class Revision(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     submitted_at = models.DateTimeField()
+    status_before = models.CharField(
+        max_length=20, default="draft", help_text="The report's status before this submission"
+    )
     recalled_at = models.DateTimeField(null=True, blank=True)
     recalled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

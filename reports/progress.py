@@ -59,7 +59,8 @@ def load_states(report_ids: list[int]) -> dict[int, ReportState]:
     ).values_list("answer__report_id", "answer__question_id", "code"):
         states[report_id].ticked[question_id].add(code)
     for row in (
-        Attachment.objects.filter(report_id__in=report_ids)
+        Attachment.objects.current()
+        .filter(report_id__in=report_ids)
         .values("report_id", "question_id")
         .annotate(n=Count("id"))
     ):

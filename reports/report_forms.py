@@ -4,6 +4,8 @@ the form shows for each question (its value, error, conflict and visibility)."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,9 +31,39 @@ def posted(question: Question, data: QueryDict) -> bool:
     return version_field(question) in data
 
 
+def _whole_number(raw: str) -> int | None:
+    # str.isdigit() also accepts "²" and other digits int() refuses.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
 def posted_version(question: Question, data: QueryDict) -> int | None:
-    raw = data.get(version_field(question), "")
-    return int(raw) if raw.isdigit() else None
+    """The answer version the posted value was based on; None when missing or malformed."""
+    return _whole_number(data.get(version_field(question), ""))
+
+
+def original_field(question: Question) -> str:
+    return f"o-{question.code}"
+
+
+def fingerprint(value: Any) -> str:
+    """A short, stable digest of a clean value: tells whether the user changed a field."""
+    canonical = json.dumps(_jsonable(value), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    return value
+
+
+def unchanged_by_user(question: Question, data: QueryDict, clean_value: Any) -> bool:
+    """True when the posted value is the one the page showed: the user did not touch it."""
+    return data.get(original_field(question)) == fingerprint(clean_value)
 
 
 def raw_value(question: Question, data: QueryDict) -> Any:
@@ -47,8 +79,10 @@ def raw_value(question: Question, data: QueryDict) -> Any:
     if qtype == QuestionType.CONTACT:
         return {f["code"]: data.get(field_name(question, f["code"]), "") for f in CONTACT_FIELDS}
     if qtype == QuestionType.TABLE:
-        count = data.get(field_name(question, "rows"), "0")
-        count = min(int(count), MAX_POSTED_ROWS) if count.isdigit() else 0
+        count = _whole_number(data.get(field_name(question, "rows"), "0")) or 0
+        # One row more than the table allows is enough for validation to refuse the post;
+        # rows are never dropped silently.
+        count = min(count, (question.max_rows or MAX_POSTED_ROWS) + 1)
         rows = []
         for index in range(count):
             if data.get(field_name(question, index, "DELETE")):
@@ -146,6 +180,7 @@ class QuestionView:
     conflict_theirs: str | None = None
     prefilled_from_year: int | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    original: str = ""  # fingerprint of the value the page shows, to skip untouched fields
     extra_rows: int = 0  # empty table rows to add (the no-script "Add a row" button)
 
     @property
@@ -159,6 +194,10 @@ class QuestionView:
     @property
     def version_name(self) -> str:
         return version_field(self.question)
+
+    @property
+    def original_name(self) -> str:
+        return original_field(self.question)
 
     @property
     def choices(self) -> list[ChoiceView]:

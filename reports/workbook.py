@@ -21,9 +21,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from countries.models import Country
 from reports.answers import AnswerValidationError, clean_answer
 from reports.models import CONTACT_FIELDS, NationalReport, Question, QuestionType, Section
-from reports.report_forms import readable
+from reports.report_forms import fingerprint, readable
 from reports.selectors import answer_records, questionnaire_of
-from reports.services.answers import save_answer
+from reports.services.answers import AnswerConflictError, ReportNotEditableError, save_answer
 
 META_SHEET = "_meta"
 LISTS_SHEET = "_lists"
@@ -90,6 +90,18 @@ class _Lists:
         return self.columns[key]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text_cells(sheet) -> None:
+    """Answers are data, never formulas: a text such as "=HYPERLINK(...)" typed by a focal point
+    must not run in the spreadsheet of whoever opens the workbook."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"
+
+
 def build_workbook(report: NationalReport) -> bytes:
     sections, questions = questionnaire_of(report)
     records = answer_records(report)
@@ -117,8 +129,9 @@ def build_workbook(report: NationalReport) -> bytes:
             if question.section_id != section.pk:
                 continue
             value, version, _prefilled = records.get(question.pk, (None, 0, None))
-            meta.append([question.code, version])
+            meta.append([question.code, version, fingerprint(value)])
             _write_question(sheet, question, value, lists, country_codes)
+        _as_text_cells(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -244,37 +257,48 @@ def _write_question(sheet, question: Question, value: Any, lists: _Lists, countr
 
 
 def read_workbook(report: NationalReport, data: bytes, *, user=None) -> UploadResult:
-    """Check every row; apply all answers in one transaction only when nothing is wrong."""
+    """Check every row; apply all answers in one transaction only when nothing is wrong.
+
+    An answer changed online since the download is left as it is when the workbook did not
+    change it either; when both changed it, the line is reported as a conflict.
+    """
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:
+    except Exception as error:  # any unreadable file gets the same answer
         raise WorkbookRefused("The file could not be read as an Excel workbook (.xlsx).") from error
     sections, questions = questionnaire_of(report)
     by_code = {q.code: q for q in questions}
     titles = {sheet_title(s): s for s in sections}
-    versions = _read_meta(workbook, report)
     result = UploadResult()
     raw_values: dict[str, tuple[Any, str, int]] = {}
-    for sheet in workbook.worksheets:
-        if sheet.title in ("About", META_SHEET, LISTS_SHEET):
-            continue
-        section = titles.get(sheet.title)
-        if section is None:
-            result.errors.append(
-                RowError(
-                    sheet.title,
-                    1,
-                    "",
-                    "This sheet is not a section of "
-                    "the report's questionnaire; remove or rename it.",
+    try:
+        downloaded = _read_meta(workbook, report)
+        for sheet in workbook.worksheets:
+            if sheet.title in ("About", META_SHEET, LISTS_SHEET):
+                continue
+            section = titles.get(sheet.title)
+            if section is None:
+                result.errors.append(
+                    RowError(
+                        sheet.title,
+                        1,
+                        "",
+                        "This sheet is not a section of the report's "
+                        "questionnaire; remove or rename it.",
+                    )
                 )
-            )
-            continue
-        _read_sheet(sheet, section, by_code, raw_values, result)
+                continue
+            _read_sheet(sheet, section, by_code, raw_values, result)
+    except WorkbookRefused:
+        raise
+    except Exception as error:  # a sheet whose contents cannot be parsed
+        raise WorkbookRefused(
+            "Part of the workbook could not be read; download a fresh one and fill it in again."
+        ) from error
     if result.errors:
         return result
     records = answer_records(report)
-    cleaned: list[tuple[Question, Any]] = []
+    changes: list[tuple[Question, Any, int, str, int]] = []
     country_codes = set(Country.objects.values_list("iso3", flat=True))
     for code, (value, sheet_name, row_number) in raw_values.items():
         question = by_code[code]
@@ -287,7 +311,23 @@ def read_workbook(report: NationalReport, data: bytes, *, user=None) -> UploadRe
             result.errors.append(RowError(sheet_name, row_number, code, error.message))
             continue
         current, version, _ = records.get(question.pk, (None, 0, None))
-        if clean != current and code in versions and versions[code] != version:
+        if clean == current:
+            continue
+        if code not in downloaded:
+            result.errors.append(
+                RowError(
+                    sheet_name,
+                    row_number,
+                    code,
+                    "this question was not in the workbook "
+                    "as downloaded; download a fresh workbook.",
+                )
+            )
+            continue
+        base_version, base_print = downloaded[code]
+        if fingerprint(clean) == base_print:
+            continue  # the workbook did not change it; a newer answer online stays
+        if base_version != version:
             result.errors.append(
                 RowError(
                     sheet_name,
@@ -298,30 +338,52 @@ def read_workbook(report: NationalReport, data: bytes, *, user=None) -> UploadRe
                 )
             )
             continue
-        if clean != current:
-            cleaned.append((question, clean))
+        changes.append((question, clean, base_version, sheet_name, row_number))
     if result.errors:
         return result
-    with transaction.atomic():
-        for question, clean in cleaned:
-            save_answer(report=report, question=question, value=clean, user=user)
-            result.changed += 1
+    try:
+        with transaction.atomic():
+            for question, clean, base_version, sheet_name, row_number in changes:
+                try:
+                    save_answer(
+                        report=report,
+                        question=question,
+                        value=clean,
+                        user=user,
+                        base_version=base_version,
+                    )
+                except AnswerConflictError:
+                    result.errors.append(
+                        RowError(
+                            sheet_name,
+                            row_number,
+                            question.code,
+                            "a colleague changed this answer a moment ago; download a "
+                            "fresh workbook.",
+                        )
+                    )
+                    raise
+                result.changed += 1
+    except AnswerConflictError:
+        result.changed = 0
+    except ReportNotEditableError as error:
+        raise WorkbookRefused(str(error)) from error
     return result
 
 
-def _read_meta(workbook, report: NationalReport) -> dict[str, int]:
+def _read_meta(workbook, report: NationalReport) -> dict[str, tuple[int, str]]:
     if META_SHEET not in workbook.sheetnames:
         raise WorkbookRefused(
             "This workbook was not downloaded from PoA Reports (its hidden _meta sheet is "
             "missing); download the report's workbook and fill that one in."
         )
-    versions: dict[str, int] = {}
+    versions: dict[str, tuple[int, str]] = {}
     rows = list(workbook[META_SHEET].iter_rows(values_only=True))
-    if not rows or rows[0][:2] != ("report", report.pk):
+    if not rows or tuple(rows[0][:2]) != ("report", report.pk):
         raise WorkbookRefused("This workbook belongs to another report.")
     for row in rows[1:]:
-        if row and isinstance(row[0], str) and isinstance(row[1], int):
-            versions[row[0]] = row[1]
+        if row and len(row) >= 3 and isinstance(row[0], str) and isinstance(row[1], int):
+            versions[row[0]] = (row[1], str(row[2] or ""))
     return versions
 
 

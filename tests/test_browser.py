@@ -185,3 +185,14 @@ def test_two_colleagues_editing_the_same_answer_choose_between_them(live_server,
     from reports.selectors import report_answer_values
 
     assert report_answer_values(report)["1.1.1"] == "Commission, as the second colleague wrote it"
+
+    # The first colleague's page is now stale; this time they take the other answer.
+    first.locator("#q-1\\.1\\.1 textarea").fill("A third wording")
+    theirs = first.locator("#q-1\\.1\\.1 .conflict")
+    expect(theirs).to_be_visible(timeout=15000)
+    theirs.get_by_role("button", name="Use theirs").click()
+    expect(first.locator("#q-1\\.1\\.1 textarea")).to_have_value(
+        "Commission, as the second colleague wrote it"
+    )
+    expect(first.locator("#q-1\\.1\\.1 .conflict")).to_have_count(0)
+    assert report_answer_values(report)["1.1.1"] == "Commission, as the second colleague wrote it"

@@ -116,3 +116,20 @@ def test_revision_and_print_views(client, submitter, ghana_report):
     printed = client.get(reverse("report-print", args=[ghana_report.pk])).content.decode()
     assert "Current answers" in printed and "Developing" in printed
     assert client.get(reverse("report-revision", args=[ghana_report.pk, 2])).status_code == 404
+
+
+def test_the_check_mentions_copied_answers_not_yet_confirmed(client, cycles, submitter):
+    from reports.models import ReportingCycle
+    from reports.services import start_report
+    from tests.factories import country
+
+    old = start_report(country=country("GHA"), cycle=ReportingCycle.objects.get(year=2024))
+    fill_required(old)
+    NationalReport.objects.filter(pk=old.pk).update(status="accepted")
+    new = start_report(
+        country=country("GHA"), cycle=ReportingCycle.objects.get(year=2026), prefill=True
+    )
+    client.force_login(submitter)
+    page = client.get(reverse("report-submit", args=[new.pk])).content.decode()
+    assert "46 answers copied from the 2024 report have not been confirmed" in page
+    assert 'name="confirm"' in page  # a reminder, not a barrier

@@ -206,9 +206,9 @@ def confirm_prefilled(*, report: NationalReport, question_ids: Iterable[int], us
     return Answer.objects.filter(
         report=report, question_id__in=list(question_ids), prefilled_from_year__isnull=False
     ).update(
+        # The value does not change, so neither does the version: no false conflicts.
         prefilled_from_year=None,
         updated_by=user,
-        version=F("version") + 1,
         updated_at=datetime.datetime.now(tz=datetime.UTC),
     )
 

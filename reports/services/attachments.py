@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from reports.access import EDITABLE_STATUSES
 from reports.answers import AnswerValidationError
@@ -37,7 +38,10 @@ def add_attachment(
             raise ReportNotEditableError(
                 "Files can be added only while the report is a draft or returned for revision."
             )
-        if not question.multiple and report.attachments.filter(question=question).exists():
+        if (
+            not question.multiple
+            and report.attachments.current().filter(question=question).exists()
+        ):
             raise FileRefused(
                 f"Question {question.code} takes one file; remove the current one first."
             )
@@ -66,6 +70,16 @@ def remove_attachment(*, attachment: Attachment) -> None:
             raise ReportNotEditableError(
                 "Files can be removed only while the report is a draft or returned for revision."
             )
+        listed = any(
+            item.get("id") == attachment.pk
+            for attachments in attachment.report.revisions.values_list("attachments", flat=True)
+            for item in attachments
+        )
+        if listed:
+            # A submitted revision lists this file: it must stay readable there.
+            attachment.removed_at = timezone.now()
+            attachment.save(update_fields=["removed_at", "updated_at"])
+            return
         stored = attachment.file.name
         attachment.delete()
         # Delete the stored bytes only once the row is gone for good.

@@ -68,6 +68,7 @@ def submit_report(*, report: NationalReport, user) -> Revision:
         if missing:
             raise IncompleteReportError(missing)
         now = timezone.now()
+        shown = visibility(questions, state)
         number = (report.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
         revision = Revision.objects.create(
             report=report,
@@ -81,10 +82,12 @@ def submit_report(*, report: NationalReport, user) -> Revision:
                     "size": attachment.size,
                     "sha256": attachment.sha256,
                 }
-                for attachment in report.attachments.select_related("question")
+                for attachment in report.attachments.current().select_related("question")
+                if shown.get(attachment.question_id)
             ],
             submitted_by=user,
             submitted_at=now,
+            status_before=report.status,
         )
         report.status = NationalReport.Status.SUBMITTED
         report.submitted_at = now
@@ -103,10 +106,12 @@ def recall_report(*, report: NationalReport, user) -> NationalReport:
                 "secretariat starts its review."
             )
         revision = report.revisions.order_by("-number").first()
+        report.status = NationalReport.Status.DRAFT
         if revision is not None:
             revision.recalled_at = timezone.now()
             revision.recalled_by = user
             revision.save(update_fields=["recalled_at", "recalled_by", "updated_at"])
-        report.status = NationalReport.Status.DRAFT
+            # Back to what it was: a report returned for revision stays returned.
+            report.status = revision.status_before
         report.save(update_fields=["status", "updated_at"])
     return report

@@ -18,11 +18,12 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from countries.models import Country
 from reports import access
-from reports.answers import AnswerValidationError
+from reports.answers import AnswerValidationError, clean_answer
 from reports.files import ACCEPTED_EXTENSIONS, MAX_ATTACHMENT_BYTES, FileRefused
 from reports.models import (
     Attachment,
@@ -38,10 +39,12 @@ from reports.report_forms import (
     QuestionView,
     display_value,
     field_name,
+    fingerprint,
     posted,
     posted_version,
     raw_value,
     readable,
+    unchanged_by_user,
 )
 from reports.selectors import answer_records, questionnaire_of
 from reports.services import (
@@ -221,15 +224,18 @@ def _question_views(report, questions, section, records, state, attachments, ove
             visible=visible[question.pk],
             prefilled_from_year=prefilled,
             attachments=attachments.get(question.pk, []),
+            original=fingerprint(value),
         )
         for name, override in overrides.get(question.pk, {}).items():
             setattr(view, name, override)
+        if question.pk in overrides:
+            view.visible = True  # a problem is never hidden inside a folded follow-up
         views.append(view)
     return views
 
 
 def _attachments_by_question(report, section=None) -> dict[int, list[Attachment]]:
-    queryset = report.attachments.order_by("created_at")
+    queryset = report.attachments.current().order_by("created_at")
     if section is not None:
         queryset = queryset.filter(question__section=section)
     grouped: dict[int, list[Attachment]] = {}
@@ -245,6 +251,7 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
     section = _section_or_404(context["sections"], section_code)
     questions = context["questions"]
     overrides: dict[int, dict] = {}
+    problems: list = []
     status = 200
     if request.method == "POST":
         if not context["can_edit"]:
@@ -255,9 +262,16 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
             target = request.POST.get("next_section")
             if target and any(s.code == target for s in context["sections"]):
                 return redirect("report-section", report_id=report.pk, section_code=target)
-            add_row = request.POST.get("add_row")
             url = reverse("report-section", args=[report.pk, section.code])
-            return redirect(f"{url}?add_row={add_row}#q-{add_row}" if add_row else url)
+            add_row = request.POST.get("add_row", "")
+            tables = {
+                q.code
+                for q in questions
+                if q.section_id == section.pk and q.type == QuestionType.TABLE
+            }
+            if add_row in tables:
+                return redirect(f"{url}?{urlencode({'add_row': add_row})}#q-{add_row}")
+            return redirect(url)
         status = 400
         context.update(_report_context(request, report))  # progress after what did save
     records = answer_records(report, section)
@@ -270,6 +284,7 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
         _attachments_by_question(report, section),
         overrides,
     )
+    context["problems"] = problems
     add_row = request.GET.get("add_row")
     for view in views:
         if view.code == add_row and view.question.type == QuestionType.TABLE:
@@ -297,11 +312,17 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
     return render(request, "reports/focal/section.html", context, status=status)
 
 
+STALE_FORM = "This form is out of date (reload the page); nothing was saved for this question."
+
+
 def _save_section(request, report, section, questions):
-    """Save every posted question of the section; returns (overrides, problem count)."""
+    """Save every posted question of the section that the user changed.
+
+    Returns (overrides for the re-rendered form, problems as (question, message) pairs).
+    """
     by_code = {q.code: q for q in questions if q.section_id == section.pk}
     overrides: dict[int, dict] = {}
-    problems = 0
+    problems: list[tuple[Question, str]] = []
     confirm = request.POST.getlist("confirm")
     if request.POST.get("confirm_section") == section.code:
         confirm = list(by_code)
@@ -311,6 +332,12 @@ def _save_section(request, report, section, questions):
             question_ids=[by_code[c].pk for c in confirm if c in by_code],
             user=request.user,
         )
+    take_theirs = set(request.POST.getlist("take_theirs"))
+
+    def problem(question, message, **override):
+        overrides[question.pk] = {"error": message, **override}
+        problems.append((question, message))
+
     for question in by_code.values():
         if question.type == QuestionType.FILE:
             upload = request.FILES.get(field_name(question, "file"))
@@ -320,33 +347,39 @@ def _save_section(request, report, section, questions):
                         report=report, question=question, upload=upload, user=request.user
                     )
                 except (FileRefused, AnswerValidationError, ReportNotEditableError) as error:
-                    overrides[question.pk] = {"error": str(error)}
-                    problems += 1
+                    problem(question, str(error))
             continue
-        if not posted(question, request.POST):
+        if not posted(question, request.POST) or question.code in take_theirs:
             continue
         value = raw_value(question, request.POST)
+        base_version = posted_version(question, request.POST)
         try:
+            clean = clean_answer(question, value)
+            if unchanged_by_user(question, request.POST, clean):
+                continue  # untouched: a colleague's newer answer must not be overwritten
+            if base_version is None:
+                problem(question, STALE_FORM, value=value)
+                continue
             save_answer(
                 report=report,
                 question=question,
-                value=value,
+                value=clean,
                 user=request.user,
-                base_version=posted_version(question, request.POST),
+                base_version=base_version,
             )
         except AnswerValidationError as error:
-            overrides[question.pk] = {"value": value, "error": error.message}
-            problems += 1
+            problem(question, error.message, value=value)
         except AnswerConflictError as conflict:
+            theirs = readable(question, conflict.current_value)
             overrides[question.pk] = {
                 "value": value,
-                "conflict_theirs": readable(question, conflict.current_value),
+                "conflict_theirs": theirs,
                 "version": conflict.current_version,
+                "original": fingerprint(conflict.current_value),
             }
-            problems += 1
+            problems.append((question, f"a colleague saved another answer: {theirs}"))
         except ReportNotEditableError as error:
-            overrides[question.pk] = {"value": value, "error": str(error)}
-            problems += 1
+            problem(question, str(error), value=value)
     return overrides, problems
 
 
@@ -381,6 +414,9 @@ def autosave(request: HttpRequest, report_id: int) -> JsonResponse:
             {"status": "invalid", "message": "Unknown question; please reload the page."},
             status=400,
         )
+    base_version = posted_version(question, request.POST)
+    if base_version is None:
+        return JsonResponse({"status": "invalid", "message": STALE_FORM}, status=400)
     value = raw_value(question, request.POST)
     try:
         answer = save_answer(
@@ -388,7 +424,7 @@ def autosave(request: HttpRequest, report_id: int) -> JsonResponse:
             question=question,
             value=value,
             user=request.user,
-            base_version=posted_version(question, request.POST),
+            base_version=base_version,
         )
     except AnswerValidationError as error:
         return JsonResponse({"status": "invalid", "message": error.message}, status=400)
@@ -398,6 +434,7 @@ def autosave(request: HttpRequest, report_id: int) -> JsonResponse:
                 "status": "conflict",
                 "theirs": readable(question, conflict.current_value),
                 "version": conflict.current_version,
+                "original": fingerprint(conflict.current_value),
                 "current_html": _question_html(request, report, question),
             },
             status=409,
@@ -410,6 +447,7 @@ def autosave(request: HttpRequest, report_id: int) -> JsonResponse:
         {
             "status": "saved",
             "version": answer.version if answer else 0,
+            "original": fingerprint(clean_answer(question, value)),
             "saved_at": (answer.updated_at if answer else report.updated_at).isoformat(),
             "progress": {p.section.code: [p.answered_required, p.required] for p in progress},
             "answered_required": sum(p.answered_required for p in progress),
@@ -501,7 +539,7 @@ def download_attachment(request: HttpRequest, report_id: int, attachment_id: int
 def delete_attachment(request: HttpRequest, report_id: int, attachment_id: int):
     report = access.report_for(request.user, report_id)
     attachment = get_object_or_404(
-        report.attachments.select_related("question__section"), pk=attachment_id
+        report.attachments.current().select_related("question__section"), pk=attachment_id
     )
     url = reverse("report-section", args=[report.pk, attachment.question.section.code])
     if not access.can_edit(request.user, report):
@@ -528,6 +566,15 @@ def submit(request: HttpRequest, report_id: int) -> HttpResponse:
     missing = missing_required(context["questions"], context["state"])
     sections = {s.pk: s for s in context["sections"]}
     context["missing"] = [(q, sections[q.section_id]) for q in missing]
+    shown = visibility(context["questions"], context["state"])
+    by_id = {q.pk: q for q in context["questions"]}
+    context["unconfirmed"] = [
+        (by_id[question_id], sections[by_id[question_id].section_id])
+        for question_id in report.answers.filter(prefilled_from_year__isnull=False)
+        .order_by("question__position")
+        .values_list("question_id", flat=True)
+        if shown.get(question_id)
+    ]
     if request.method == "POST" and not missing:
         if request.POST.get("confirm") != "yes":
             context["confirm_error"] = "Tick the box to confirm the submission."
@@ -625,7 +672,9 @@ def print_view(request: HttpRequest, report_id: int) -> HttpResponse:
     by_id = {q.pk: q for q in questions}
     values = {by_id[qid].code: value for qid, (value, _v, _p) in records.items() if shown[qid]}
     files: dict[str, list] = {}
-    for attachment in report.attachments.select_related("question"):
+    for attachment in report.attachments.current().select_related("question"):
+        if not shown.get(attachment.question_id):
+            continue
         files.setdefault(attachment.question.code, []).append(
             {"name": attachment.original_name, "size": attachment.size, "id": attachment.pk}
         )

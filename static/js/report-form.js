@@ -10,7 +10,7 @@
   var statusBox = form.querySelector("[data-save-status]");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var DELAY = 800, RETRY = 5000;
-  var timers = {}, inFlight = {}, again = {}, failing = {};
+  var timers = {}, inFlight = {}, again = {}, failing = {}, retrying = {};
 
   function setStatus(text, kind) {
     if (!statusBox) return;
@@ -22,7 +22,8 @@
     if (box) { box.textContent = text; box.className = "q-status " + (kind || ""); }
   }
   function pendingCount() {
-    return Object.keys(timers).length + Object.keys(inFlight).length;
+    return Object.keys(timers).length + Object.keys(inFlight).length +
+      Object.keys(retrying).length + Object.keys(failing).length;
   }
   function refreshGlobal() {
     var failures = Object.keys(failing);
@@ -71,14 +72,21 @@
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
     }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (response.redirected || type.indexOf("application/json") !== 0) {
+        // The sign-in page or an error page instead of an answer: the session has ended.
+        throw { signedOut: true };
+      }
       return response.json().then(function (json) { return { status: response.status, json: json }; });
     }).then(function (result) {
       delete inFlight[code];
+      delete retrying[code];
       var json = result.json;
       clearError(block);
       if (json.status === "saved") {
         delete failing[code];
         block.querySelector("[data-version]").value = json.version;
+        block.querySelector("[data-original]").value = json.original;
         var mark = block.querySelector("[data-prefilled]");
         if (mark) mark.remove();
         qStatus(block, "Saved", "saved");
@@ -92,11 +100,18 @@
       }
       if (again[code]) { delete again[code]; save(block); }
       refreshGlobal();
-    }).catch(function () {
-      // Slow or broken connection: keep the change and try again.
+    }).catch(function (problem) {
+      // Slow or broken connection, or signed out: keep the change on the page and try again.
       delete inFlight[code];
-      qStatus(block, "Connection lost; trying again…", "error");
-      setStatus("Offline: your changes are kept on this page and will be saved when the connection returns.", "error");
+      retrying[code] = true;
+      if (problem && problem.signedOut) {
+        qStatus(block, "Not saved: you are signed out", "error");
+        setStatus("You are signed out, so nothing can be saved. Sign in again in another tab; " +
+          "this page keeps your changes and saves them once you are back.", "error");
+      } else {
+        qStatus(block, "Connection lost; trying again…", "error");
+        setStatus("Offline: your changes are kept on this page and will be saved when the connection returns.", "error");
+      }
       setTimeout(function () { save(block); }, RETRY);
     });
   }
@@ -144,6 +159,7 @@
     qStatus(block, "Not saved: choose an answer", "error");
     box.querySelector("[data-keep-mine]").addEventListener("click", function () {
       block.querySelector("[data-version]").value = json.version;
+      block.querySelector("[data-original]").value = json.original;
       box.remove();
       block.classList.remove("has-conflict");
       save(block);
