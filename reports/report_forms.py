@@ -47,17 +47,18 @@ def original_field(question: Question) -> str:
 
 def fingerprint(value: Any) -> str:
     """A short, stable digest of a clean value: tells whether the user changed a field."""
-    canonical = json.dumps(_jsonable(value), sort_keys=True, ensure_ascii=False)
+    canonical = json.dumps(jsonable(value), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A clean value with its dates as ISO text, ready for JSON."""
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, list):
-        return [_jsonable(item) for item in value]
+        return [jsonable(item) for item in value]
     if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
+        return {key: jsonable(item) for key, item in value.items()}
     return value
 
 

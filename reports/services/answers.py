@@ -46,6 +46,25 @@ class AnswerConflictError(Exception):
         )
 
 
+def lock_editable_report(report_id: int, what: str) -> None:
+    """Lock the report row for the transaction and refuse unless it can still change.
+
+    The lock makes a submission in flight wait, so nothing slips in between check and write.
+    `what` starts the refusal, e.g. "Files can be added".
+    """
+    status = (
+        NationalReport.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=report_id)
+    )
+    if status not in EDITABLE_STATUSES:
+        label = NationalReport.Status(status).label.lower()
+        raise ReportNotEditableError(
+            f"The report is {label}: {what[0].lower()}{what[1:]} only while it is a draft or "
+            "returned for revision."
+        )
+
+
 def start_report(
     *,
     country: Country,
@@ -156,18 +175,7 @@ def save_answer(
         )
     value = clean_answer(question, value)
     with transaction.atomic():
-        # Lock the report so that a submission in flight cannot slip between check and write.
-        status = (
-            NationalReport.objects.select_for_update()
-            .values_list("status", flat=True)
-            .get(pk=report.pk)
-        )
-        if status not in EDITABLE_STATUSES:
-            label = NationalReport.Status(status).label.lower()
-            raise ReportNotEditableError(
-                f"The report is {label}; answers can change only while it is a draft or "
-                "returned for revision."
-            )
+        lock_editable_report(report.pk, "Answers can change")
         existing = Answer.objects.filter(report=report, question=question).first()
         theirs, current_version = current_value(report, question) if existing else (None, 0)
         if value == theirs:

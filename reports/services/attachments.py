@@ -6,11 +6,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from reports.access import EDITABLE_STATUSES
 from reports.answers import AnswerValidationError
 from reports.files import FileRefused, check_upload, sha256_of
 from reports.models import Attachment, NationalReport, Question, QuestionType
-from reports.services.answers import ReportNotEditableError
+from reports.services.answers import lock_editable_report
 
 MAX_ORIGINAL_NAME = 255
 
@@ -29,15 +28,7 @@ def add_attachment(
     kind = check_upload(name, upload.size or 0, upload)
     digest = sha256_of(upload)
     with transaction.atomic():
-        status = (
-            NationalReport.objects.select_for_update()
-            .values_list("status", flat=True)
-            .get(pk=report.pk)
-        )
-        if status not in EDITABLE_STATUSES:
-            raise ReportNotEditableError(
-                "Files can be added only while the report is a draft or returned for revision."
-            )
+        lock_editable_report(report.pk, "Files can be added")
         if (
             not question.multiple
             and report.attachments.current().filter(question=question).exists()
@@ -61,15 +52,7 @@ def add_attachment(
 
 def remove_attachment(*, attachment: Attachment) -> None:
     with transaction.atomic():
-        status = (
-            NationalReport.objects.select_for_update()
-            .values_list("status", flat=True)
-            .get(pk=attachment.report_id)
-        )
-        if status not in EDITABLE_STATUSES:
-            raise ReportNotEditableError(
-                "Files can be removed only while the report is a draft or returned for revision."
-            )
+        lock_editable_report(attachment.report_id, "Files can be removed")
         listed = any(
             item.get("id") == attachment.pk
             for attachments in attachment.report.revisions.values_list("attachments", flat=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.utils import timezone
 from reports import access
 from reports.models import NationalReport, Question, Revision
 from reports.progress import load_states, missing_required, visibility
+from reports.report_forms import jsonable
 from reports.selectors import report_answer_values
 
 
@@ -27,23 +27,13 @@ class IncompleteReportError(SubmissionRefused):
         super().__init__(f"{len(missing)} required answer(s) are missing: {codes}{more}.")
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_json_value(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _json_value(item) for key, item in value.items()}
-    return value
-
-
 def snapshot_answers(report: NationalReport, questions: list[Question]) -> dict[str, Any]:
     """The answers that count (hidden follow-ups left out), as JSON, keyed by question code."""
     state = load_states([report.pk])[report.pk]
     shown = visibility(questions, state)
     codes_shown = {q.code for q in questions if shown[q.pk]}
     values = report_answer_values(report)
-    return {code: _json_value(value) for code, value in values.items() if code in codes_shown}
+    return {code: jsonable(value) for code, value in values.items() if code in codes_shown}
 
 
 def submit_report(*, report: NationalReport, user) -> Revision:
