@@ -15,13 +15,40 @@ from reports.models import NationalReport
 
 EDITABLE_STATUSES = frozenset({NationalReport.Status.DRAFT, NationalReport.Status.RETURNED})
 SECRETARIAT_VIEW_PERMISSION = "reports.view_nationalreport"
+REVIEW_PERMISSION = "reports.review_report"
+PUBLISH_PERMISSION = "reports.publish_report"
+
+
+class StaffRole:
+    ADMINISTRATOR = "administrator"
+    REVIEWER = "reviewer"
+    OBSERVER = "observer"
 
 
 def is_secretariat(user) -> bool:
-    """Secretariat staff see every report (read-only outside the workflow)."""
-    return bool(
-        user.is_authenticated and user.is_staff and user.has_perm(SECRETARIAT_VIEW_PERMISSION)
-    )
+    """Secretariat staff (any role) see every report; what they may do depends on the role."""
+    return staff_role(user) is not None
+
+
+def staff_role(user) -> str | None:
+    """administrator (everything), reviewer (review, comment, return, accept), observer (reads)."""
+    if not (user.is_authenticated and user.is_staff):
+        return None
+    if user.has_perm(PUBLISH_PERMISSION):
+        return StaffRole.ADMINISTRATOR
+    if user.has_perm(REVIEW_PERMISSION):
+        return StaffRole.REVIEWER
+    if user.has_perm(SECRETARIAT_VIEW_PERMISSION):
+        return StaffRole.OBSERVER
+    return None
+
+
+def can_review(user) -> bool:
+    return staff_role(user) in (StaffRole.ADMINISTRATOR, StaffRole.REVIEWER)
+
+
+def can_publish(user) -> bool:
+    return staff_role(user) == StaffRole.ADMINISTRATOR
 
 
 def active_memberships(user) -> QuerySet[CountryMembership]:

@@ -7,9 +7,9 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from accounts.services import OBSERVERS, REVIEWERS, ensure_role_groups
 from countries.models import Country, CountryMembership
 from countries.services import sync_reference_countries
 from reports.models import (
@@ -43,7 +43,6 @@ REGION_REPORTING_WEIGHT = {"europe": 3.0, "americas": 2.0, "asia_pacific": 1.4, 
 
 DEMO_PASSWORD = "poa-demo-2026"
 DEMO_FOCAL_POINT_COUNTRIES = ["GHA", "MEX", "PHL"]
-SECRETARIAT_REVIEWERS = "Secretariat reviewers"
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,8 @@ class DemoLogin:
 
 
 def load_reference_data() -> None:
-    """Countries, the shipped questionnaire and the real cycles; safe to run again."""
+    """Countries, the shipped questionnaire, the real cycles and the staff roles; safe again."""
+    ensure_role_groups()
     sync_reference_countries()
     load_questionnaire()
     create_missing_cycles()
@@ -200,13 +200,16 @@ def create_demo_users() -> list[DemoLogin]:
         first_name="Rui",
         last_name="Reviewer",
     )
-    reviewers, _ = Group.objects.get_or_create(name=SECRETARIAT_REVIEWERS)
-    reviewers.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["reports", "countries"], codename__startswith="view_"
-        )
+    groups = ensure_role_groups()
+    reviewer.groups.add(groups[REVIEWERS])
+    observer = ensure(
+        "observer@poa-reports.local",
+        "read-only observer",
+        is_staff=True,
+        first_name="Olu",
+        last_name="Observer",
     )
-    reviewer.groups.add(reviewers)
+    observer.groups.add(groups[OBSERVERS])
     for country in Country.objects.filter(iso3__in=DEMO_FOCAL_POINT_COUNTRIES):
         user = ensure(
             f"focal.{country.iso2.lower()}@poa-reports.local",

@@ -298,6 +298,14 @@ class NationalReport(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    current_revision = models.ForeignKey(
+        "Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The accepted revision that is the State's report for the cycle",
+    )
     prefilled_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -320,6 +328,10 @@ class NationalReport(TimeStampedModel):
         ordering = ["-cycle__year", "country__sort_key"]
         constraints = [
             models.UniqueConstraint(fields=["country", "cycle"], name="one_report_per_cycle"),
+        ]
+        permissions = [
+            ("review_report", "Can review, comment on, return and accept reports"),
+            ("publish_report", "Can publish and reopen reports"),
         ]
 
     def __str__(self) -> str:
@@ -461,6 +473,18 @@ class Revision(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a later accepted revision took its place"
+    )
 
     class Meta:
         ordering = ["report", "-number"]
@@ -470,3 +494,95 @@ class Revision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.report} revision {self.number}"
+
+
+class ReportEvent(models.Model):
+    """The audit trail of a report: written by the services, never changed afterwards."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", "Status change"
+        EDIT = "edit", "Answer changed"
+        COMMENT = "comment", "Comment"
+        UPLOAD = "upload", "File attached"
+        REMOVAL = "removal", "File removed"
+
+    report = models.ForeignKey(NationalReport, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+    message = models.TextField(blank=True)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the e-mails about this event went out"
+    )
+
+    class Meta:
+        ordering = ["report", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_to_status_label(self) -> str:
+        return NationalReport.Status(self.to_status).label if self.to_status else ""
+
+    def get_from_status_label(self) -> str:
+        return NationalReport.Status(self.from_status).label if self.from_status else ""
+
+
+class Comment(TimeStampedModel):
+    """A comment on a report or on one of its questions.
+
+    The secretariat's comments reach the country's focal points when the report is returned;
+    the focal points' replies are seen by the secretariat at once.
+    """
+
+    report = models.ForeignKey(NationalReport, on_delete=models.CASCADE, related_name="comments")
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    by_secretariat = models.BooleanField()
+    body = models.TextField()
+    shared_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the country's focal points could first see it"
+    )
+
+    class Meta:
+        ordering = ["report", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.report} {self.question.code if self.question else 'report'}: {self.body[:40]}"
+        )
+
+
+class ReminderSent(TimeStampedModel):
+    """One deadline reminder to one State: the row is written before the e-mail goes out, so a
+    task that runs twice (or dies and is retried) never sends the same reminder twice."""
+
+    cycle = models.ForeignKey(ReportingCycle, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "country", "days_before"], name="one_reminder_per_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.cycle.year} −{self.days_before} days"

@@ -126,6 +126,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
+# Deadline reminders go out this many days before a cycle's due date (Celery beat, daily).
+REPORT_REMINDER_DAYS = [int(day) for day in env_list("REPORT_REMINDER_DAYS", "30,7,1")]
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "reports.tasks.send_deadline_reminders",
+        "schedule": 6 * 60 * 60,  # every six hours; each reminder still goes out only once
+    },
+}
+# Links in e-mails point here.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "PoA Reports <noreply@poa-reports.local>")
 

@@ -24,8 +24,10 @@ from reports.models import (
     NationalReport,
     Question,
     QuestionType,
+    ReportEvent,
     ReportingCycle,
 )
+from reports.services.audit import record_event
 
 ACCEPTED_STATUSES = (NationalReport.Status.ACCEPTED, NationalReport.Status.PUBLISHED)
 
@@ -183,6 +185,14 @@ def save_answer(
             return existing
         if base_version is not None and base_version != current_version:
             raise AnswerConflictError(question, theirs, current_version)
+        record_event(
+            report=report,
+            kind=ReportEvent.Kind.EDIT,
+            actor=user,
+            question=question,
+            old_value=theirs,
+            new_value=value,
+        )
         if value is None:
             if existing:
                 existing.delete()

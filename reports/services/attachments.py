@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from reports.answers import AnswerValidationError
 from reports.files import FileRefused, check_upload, sha256_of
-from reports.models import Attachment, NationalReport, Question, QuestionType
+from reports.models import Attachment, NationalReport, Question, QuestionType, ReportEvent
 from reports.services.answers import lock_editable_report
+from reports.services.audit import record_event
 
 MAX_ORIGINAL_NAME = 255
 
@@ -47,12 +48,26 @@ def add_attachment(
         )
         attachment.file.save("upload", upload, save=False)
         attachment.save()
+        record_event(
+            report=report,
+            kind=ReportEvent.Kind.UPLOAD,
+            actor=user,
+            question=question,
+            message=f"{name} ({upload.size:,} bytes)",
+        )
     return attachment
 
 
-def remove_attachment(*, attachment: Attachment) -> None:
+def remove_attachment(*, attachment: Attachment, user=None) -> None:
     with transaction.atomic():
         lock_editable_report(attachment.report_id, "Files can be removed")
+        record_event(
+            report=attachment.report,
+            kind=ReportEvent.Kind.REMOVAL,
+            actor=user,
+            question=attachment.question,
+            message=attachment.original_name,
+        )
         listed = any(
             item.get("id") == attachment.pk
             for attachments in attachment.report.revisions.values_list("attachments", flat=True)

@@ -13,6 +13,7 @@ from reports.models import NationalReport, Question, Revision
 from reports.progress import load_states, missing_required, visibility
 from reports.report_forms import jsonable
 from reports.selectors import report_answer_values
+from reports.services.workflow import record_transition
 
 
 class SubmissionRefused(Exception):
@@ -79,10 +80,12 @@ def submit_report(*, report: NationalReport, user) -> Revision:
             submitted_at=now,
             status_before=report.status,
         )
+        from_status = report.status
         report.status = NationalReport.Status.SUBMITTED
         report.submitted_at = now
         report.submitted_by = user
         report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+        record_transition(report, user, from_status, f"Revision {number}")
     return revision
 
 
@@ -104,4 +107,5 @@ def recall_report(*, report: NationalReport, user) -> NationalReport:
             # Back to what it was: a report returned for revision stays returned.
             report.status = revision.status_before
         report.save(update_fields=["status", "updated_at"])
+        record_transition(report, user, NationalReport.Status.SUBMITTED, "Recalled")
     return report

@@ -545,7 +545,7 @@ def delete_attachment(request: HttpRequest, report_id: int, attachment_id: int):
     if not access.can_edit(request.user, report):
         return _not_editable(request, report)
     try:
-        remove_attachment(attachment=attachment)
+        remove_attachment(attachment=attachment, user=request.user)
         messages.success(request, f"{attachment.original_name} is removed.")
     except ReportNotEditableError as error:
         messages.error(request, str(error))
