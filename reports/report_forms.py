@@ -183,6 +183,7 @@ class QuestionView:
     attachments: list[Attachment] = field(default_factory=list)
     original: str = ""  # fingerprint of the value the page shows, to skip untouched fields
     extra_rows: int = 0  # empty table rows to add (the no-script "Add a row" button)
+    comments: list = field(default_factory=list)
 
     @property
     def code(self) -> str:

@@ -1,9 +1,23 @@
 from django.urls import path
 
-from reports.views import focal, public, workbook
+from reports.views import focal, public, review, workbook
 
 urlpatterns = [
     path("", public.home, name="home"),
+    path("public/", public.public_cycles, name="public-cycles"),
+    path("public/<int:year>/", public.public_cycle, name="public-cycle"),
+    path("public/reports/<int:report_id>/", public.public_report, name="public-report"),
+    path(
+        "public/reports/<int:report_id>/report.csv",
+        public.public_report_csv,
+        name="public-report-csv",
+    ),
+    path("review/", review.queue, name="review-queue"),
+    path("review/reports/<int:report_id>/", review.report_page, name="review-report"),
+    path("review/reports/<int:report_id>/transition/", review.transition, name="review-transition"),
+    path("review/reports/<int:report_id>/diff/", review.diff, name="review-diff"),
+    path("review/reports/<int:report_id>/history/", review.history, name="review-history"),
+    path("reports/<int:report_id>/comments/", review.comment, name="report-comment"),
     path("questionnaires/<str:code>/", public.questionnaire_detail, name="questionnaire-detail"),
     path("my-reports/", focal.my_reports, name="my-reports"),
     path("countries/<int:country_id>/cycles/<int:year>/start/", focal.start, name="report-start"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import (
     FileResponse,
     Http404,
@@ -175,6 +175,18 @@ def start(request: HttpRequest, country_id: int, year: int) -> HttpResponse:
 # -- a report ------------------------------------------------------------------------------
 
 
+def _visible_comments(report) -> dict[int | None, list]:
+    """Comments the country sees: its own, and the secretariat's once shared (on return)."""
+    grouped: dict[int | None, list] = {}
+    for comment in (
+        report.comments.filter(Q(by_secretariat=False) | Q(shared_at__isnull=False))
+        .select_related("author")
+        .order_by("created_at", "id")
+    ):
+        grouped.setdefault(comment.question_id, []).append(comment)
+    return grouped
+
+
 def _report_context(request, report) -> dict:
     sections, questions = questionnaire_of(report)
     state = load_states([report.pk])[report.pk]
@@ -199,6 +211,7 @@ def overview(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     context = _report_context(request, report)
     context["revisions"] = list(report.revisions.select_related("submitted_by"))
+    context["report_comments"] = _visible_comments(report).get(None, [])
     return render(request, "reports/focal/overview.html", context)
 
 
@@ -285,6 +298,9 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
         overrides,
     )
     context["problems"] = problems
+    comments = _visible_comments(report)
+    for view in views:
+        view.comments = comments.get(view.question.pk, [])
     add_row = request.GET.get("add_row")
     for view in views:
         if view.code == add_row and view.question.type == QuestionType.TABLE:

@@ -1,7 +1,17 @@
-from django.http import HttpRequest, HttpResponse
+import csv
+
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from reports.selectors import cycles_overview, questionnaire_sections, questionnaire_versions
+from reports.models import NationalReport, ReportingCycle, Revision
+from reports.report_forms import readable
+from reports.selectors import (
+    cycles_overview,
+    questionnaire_of,
+    questionnaire_sections,
+    questionnaire_versions,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,3 +30,88 @@ def questionnaire_detail(request: HttpRequest, code: str) -> HttpResponse:
         "reports/questionnaire_detail.html",
         {"version": version, "sections": sections},
     )
+
+
+# -- the public portal: published reports only ----------------------------------------------
+
+
+def _published():
+    """Reports with a published revision: the only ones anonymous visitors ever see."""
+    return NationalReport.objects.filter(revisions__published_at__isnull=False).distinct()
+
+
+def public_cycles(request: HttpRequest) -> HttpResponse:
+    cycles = ReportingCycle.objects.annotate(
+        published=Count(
+            "reports", filter=Q(reports__revisions__published_at__isnull=False), distinct=True
+        )
+    ).order_by("-year")
+    return render(request, "reports/public/cycles.html", {"cycles": cycles})
+
+
+def public_cycle(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_object_or_404(ReportingCycle, year=year)
+    reports = (
+        _published()
+        .filter(cycle=cycle)
+        .select_related("country__report_region")
+        .order_by("country__report_region__order", "country__sort_key")
+    )
+    regions: dict = {}
+    for report in reports:
+        regions.setdefault(report.country.report_region, []).append(report)
+    return render(
+        request, "reports/public/cycle.html", {"cycle": cycle, "regions": regions.items()}
+    )
+
+
+def _published_revision(report_id: int) -> Revision:
+    revision = (
+        Revision.objects.filter(report_id=report_id, published_at__isnull=False)
+        .select_related("report__country", "report__cycle")
+        .order_by("-number")
+        .first()
+    )
+    if revision is None:
+        raise Http404("No published report")
+    return revision
+
+
+def public_report(request: HttpRequest, report_id: int) -> HttpResponse:
+    revision = _published_revision(report_id)
+    report = revision.report
+    sections, questions = questionnaire_of(report)
+    grouped = [
+        (
+            section,
+            [
+                (q, readable(q, revision.answers.get(q.code)))
+                for q in questions
+                if q.section_id == section.pk and q.code in revision.answers
+            ],
+        )
+        for section in sections
+    ]
+    return render(
+        request,
+        "reports/public/report.html",
+        {"report": report, "revision": revision, "grouped": grouped},
+    )
+
+
+def public_report_csv(request: HttpRequest, report_id: int) -> HttpResponse:
+    revision = _published_revision(report_id)
+    report = revision.report
+    _sections, questions = questionnaire_of(report)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"poa-report-{report.country.iso3.lower()}-{report.cycle.year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["code", "question", "paragraphs", "answer"])
+    for q in questions:
+        if q.code in revision.answers:
+            writer.writerow(
+                [q.code, q.text, "; ".join(q.citations), readable(q, revision.answers[q.code])]
+            )
+    return response

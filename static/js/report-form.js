@@ -232,10 +232,12 @@
   }
 
   form.addEventListener("input", function (event) {
+    if (event.target.form !== form) return;  // e.g. a reply to a comment: its own form
     var block = blockOf(event.target);
     if (block && event.target.type !== "file") schedule(block);
   });
   form.addEventListener("change", function (event) {
+    if (event.target.form !== form) return;
     var block = blockOf(event.target);
     if (!block) return;
     if (event.target.type === "file") { upload(block, event.target); return; }
