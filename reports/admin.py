@@ -14,6 +14,12 @@ from reports.models import (
     Section,
 )
 from reports.services import copy_questionnaire_version
+from reports.services.workflow import (
+    WorkflowRefused,
+    accept_report,
+    publish_report,
+    start_review,
+)
 
 
 class FrozenVersionGuard:
@@ -217,8 +223,31 @@ class NationalReportAdmin(admin.ModelAdmin):
         "updated_at",
     ]
 
+    actions = ["start_review_action", "accept_action", "publish_action"]
+
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def _transition(self, request, queryset, perform, done: str) -> None:
+        """Run one workflow transition on each selected report, saying what worked and why not."""
+        for report in queryset:
+            try:
+                perform(report=report, user=request.user)
+                self.message_user(request, f"{report}: {done}", messages.SUCCESS)
+            except WorkflowRefused as refused:
+                self.message_user(request, f"{report}: {refused}", messages.ERROR)
+
+    @admin.action(description="Start the review of the selected reports")
+    def start_review_action(self, request, queryset):
+        self._transition(request, queryset, start_review, "review started.")
+
+    @admin.action(description="Accept the selected reports")
+    def accept_action(self, request, queryset):
+        self._transition(request, queryset, accept_report, "accepted.")
+
+    @admin.action(description="Publish the selected reports")
+    def publish_action(self, request, queryset):
+        self._transition(request, queryset, publish_report, "published.")

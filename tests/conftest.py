@@ -111,3 +111,43 @@ def _fresh_questionnaire_structures():
     forget_questionnaire_structures()
     yield
     forget_questionnaire_structures()
+
+
+def _staff(email, group_name):
+    from accounts.services import ensure_role_groups
+    from tests.factories import StaffFactory
+
+    user = StaffFactory(email=email, is_superuser=False)
+    user.groups.add(ensure_role_groups()[group_name])
+    return user
+
+
+@pytest.fixture
+def secretariat_reviewer(db):
+    from accounts.services import REVIEWERS
+
+    return _staff("reviewer@unoda.example", REVIEWERS)
+
+
+@pytest.fixture
+def secretariat_admin(db):
+    from accounts.services import ADMINISTRATORS
+
+    return _staff("admin@unoda.example", ADMINISTRATORS)
+
+
+@pytest.fixture
+def observer(db):
+    from accounts.services import OBSERVERS
+
+    return _staff("observer@unoda.example", OBSERVERS)
+
+
+@pytest.fixture
+def submitted_report(ghana_report, submitter):
+    from reports.services.submission import submit_report
+
+    fill_required(ghana_report)
+    submit_report(report=ghana_report, user=submitter)
+    ghana_report.refresh_from_db()
+    return ghana_report
