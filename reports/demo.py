@@ -19,7 +19,9 @@ from reports.models import (
     NationalReport,
     Question,
     ReportingCycle,
+    Revision,
 )
+from reports.report_forms import jsonable
 from reports.services import bulk_store_answers, create_missing_cycles, load_questionnaire
 from reports.synthetic import REGION_CAPACITY, SyntheticAnswers
 
@@ -105,7 +107,35 @@ def write_cycle_reports(
             questions, capacity=capacity, cycle=cycle, iso2=country.iso2, completeness=completeness
         ):
             items.append((report, question, value))
-    return bulk_store_answers(items)
+    written = bulk_store_answers(items)
+    if submitted:
+        _freeze_revisions(reports, items, status)
+    return written
+
+
+def _freeze_revisions(reports: list[NationalReport], items, status: str) -> None:
+    """A first revision for each submitted report, as its submission would have frozen it
+    (accepted and published too for reports of closed cycles)."""
+    snapshots: dict[int, dict] = {report.pk: {} for report in reports}
+    for report, question, value in items:
+        snapshots[report.pk][question.code] = jsonable(value)
+    done = status in (NationalReport.Status.ACCEPTED, NationalReport.Status.PUBLISHED)
+    published = status == NationalReport.Status.PUBLISHED
+    revisions = Revision.objects.bulk_create(
+        Revision(
+            report=report,
+            number=1,
+            answers=snapshots[report.pk],
+            submitted_at=report.submitted_at,
+            accepted_at=report.submitted_at if done else None,
+            published_at=report.submitted_at if published else None,
+        )
+        for report in reports
+    )
+    if done:
+        for report, revision in zip(reports, revisions, strict=True):
+            report.current_revision = revision
+        NationalReport.objects.bulk_update(reports, ["current_revision"])
 
 
 def seed_demo_history(seed: int = 2026) -> dict[int, int]:

@@ -196,3 +196,77 @@ def test_two_colleagues_editing_the_same_answer_choose_between_them(live_server,
     )
     expect(first.locator("#q-1\\.1\\.1 .conflict")).to_have_count(0)
     assert report_answer_values(report)["1.1.1"] == "Commission, as the second colleague wrote it"
+
+
+def test_a_reviewer_returns_a_report_and_accepts_the_revision(live_server, browser):
+    from playwright.sync_api import expect
+
+    from accounts.services import REVIEWERS, ensure_role_groups
+    from reports.models import NationalReport, ReportingCycle
+    from reports.services import create_missing_cycles, save_answer, start_report
+    from reports.services.submission import submit_report
+    from tests.conftest import _member, fill_required
+    from tests.factories import StaffFactory, country
+    from tests.helpers import question
+
+    load_questionnaire()
+    create_missing_cycles()
+    focal = _member("focal@gh.example", "GHA", "submitter")
+    reviewer = StaffFactory(email="reviewer@unoda.example", is_superuser=False)
+    reviewer.groups.add(ensure_role_groups()[REVIEWERS])
+    report = start_report(country=country("GHA"), cycle=ReportingCycle.objects.get(year=2026))
+    fill_required(report)
+    save_answer(report=report, question=question(report, "1.1"), value="yes")
+    submit_report(report=report, user=focal)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    staff = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    sign_in(staff, live_server.url, "reviewer@unoda.example")
+    staff.get_by_role("link", name="Review", exact=True).click()
+    staff.get_by_role("link", name="Ghana").click()
+    staff.get_by_role("button", name="Start the review").click()
+    expect(staff.get_by_text("The review has started.")).to_be_visible()
+    item = staff.locator("#q-1\\.1")
+    item.locator("summary", has_text="Comment on 1.1").click()
+    item.locator("textarea").fill("Is the agency established by law? Please say which one.")
+    item.get_by_role("button", name="Comment").click()
+    staff.get_by_label("Return for revision — what should the country revise?").fill(
+        "Please complete question 1.1."
+    )
+    staff.get_by_role("button", name="Return for revision").click()
+    expect(staff.locator(".meta .status")).to_have_text("Returned for revision")
+    staff.screenshot(path=str(SCREENSHOTS / "review-returned.png"), full_page=True)
+
+    country_page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    sign_in(country_page, live_server.url, "focal@gh.example")
+    country_page.get_by_role("link", name="2026", exact=True).click()
+    expect(country_page.get_by_text("Please complete question 1.1.")).to_be_visible()
+    country_page.get_by_role("link", name="Continue filling in").click()
+    block = country_page.locator("#q-1\\.1")
+    expect(block.get_by_text("Is the agency established by law?")).to_be_visible()
+    block.get_by_label("Developing").check()
+    expect(country_page.locator("[data-save-status]")).to_have_text(
+        "All changes saved.", timeout=15000
+    )
+    block.locator("textarea[form]").fill("The decree establishing it is being drafted.")
+    block.get_by_role("button", name="Send the reply").click()
+    expect(country_page.get_by_text("Your comment is saved.")).to_be_visible()
+    country_page.screenshot(path=str(SCREENSHOTS / "focal-reply.png"))
+    country_page.goto(f"{live_server.url}/reports/{report.pk}/submit/")
+    country_page.get_by_label("I confirm").check()
+    country_page.get_by_role("button", name="Submit the report").click()
+    expect(country_page.get_by_text("The report is submitted (revision 2)")).to_be_visible()
+
+    staff.goto(f"{live_server.url}/review/reports/{report.pk}/")
+    expect(staff.get_by_text("The decree establishing it is being drafted.")).to_be_visible()
+    staff.get_by_role("link", name="Compare revisions").click()
+    expect(staff.get_by_text("Revision 1 → revision 2")).to_be_visible()
+    expect(staff.locator(".diff-new").first).to_contain_text("Developing")
+    staff.screenshot(path=str(SCREENSHOTS / "review-diff.png"), full_page=True)
+    staff.go_back()
+    staff.get_by_role("button", name="Start the review").click()
+    staff.get_by_role("button", name="Accept the report").click()
+    expect(staff.get_by_text("The report is accepted.")).to_be_visible()
+    report.refresh_from_db()
+    assert report.status == NationalReport.Status.ACCEPTED
+    assert report.current_revision.number == 2
