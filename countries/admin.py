@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from countries.models import Country, CountryMembership, RegionalGroup, ReportRegion
+from countries.services import invite_focal_point
 
 
 @admin.register(RegionalGroup)
@@ -45,3 +46,21 @@ class CountryMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "country__un_name"]
     autocomplete_fields = ["user", "country"]
     list_select_related = ["user", "country"]
+    actions = ["send_invitation", "deactivate"]
+
+    @admin.action(description="Send (again) the invitation e-mail")
+    def send_invitation(self, request, queryset):
+        for membership in queryset.select_related("user", "country"):
+            invite_focal_point(
+                country=membership.country,
+                email=membership.user.email,
+                role=membership.role,
+                invited_by=request.user,
+                site_url=request.build_absolute_uri("/"),
+            )
+        self.message_user(request, f"{queryset.count()} invitation(s) sent.", messages.SUCCESS)
+
+    @admin.action(description="Deactivate the selected memberships")
+    def deactivate(self, request, queryset):
+        count = queryset.update(is_active=False)
+        self.message_user(request, f"{count} membership(s) deactivated.", messages.SUCCESS)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("public/", public.public_cycles, name="public-cycles"),
     path("public/<int:year>/", public.public_cycle, name="public-cycle"),
+    path("public/countries/<str:iso3>/", public.public_country, name="public-country"),
     path("public/reports/<int:report_id>/", public.public_report, name="public-report"),
     path(
         "public/reports/<int:report_id>/report.csv",

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from countries.models import Country
 from reports import access
@@ -99,6 +99,7 @@ class CountryPanel:
 
 
 @login_required
+@require_safe
 def my_reports(request: HttpRequest) -> HttpResponse:
     memberships = list(access.active_memberships(request.user))
     countries = [m.country for m in memberships]
@@ -207,6 +208,7 @@ def _report_context(request, report) -> dict:
 
 
 @login_required
+@require_safe
 def overview(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     context = _report_context(request, report)
@@ -537,6 +539,7 @@ def upload_attachment(request: HttpRequest, report_id: int, question_code: str) 
 
 
 @login_required
+@require_safe
 def download_attachment(request: HttpRequest, report_id: int, attachment_id: int):
     report = access.report_for(request.user, report_id)
     attachment = get_object_or_404(report.attachments, pk=attachment_id)
@@ -646,6 +649,7 @@ def _readonly_sections(sections, questions, values: dict, files: dict) -> list:
 
 
 @login_required
+@require_safe
 def revision_view(request: HttpRequest, report_id: int, number: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     revision = get_object_or_404(
@@ -679,6 +683,7 @@ def _from_json(question: Question, value):
 
 
 @login_required
+@require_safe
 def print_view(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     sections, questions = questionnaire_of(report)

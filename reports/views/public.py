@@ -3,7 +3,9 @@ import csv
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
+from countries.models import Country
 from reports.models import NationalReport, ReportingCycle, Revision
 from reports.report_forms import readable
 from reports.selectors import (
@@ -14,6 +16,7 @@ from reports.selectors import (
 )
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -22,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def questionnaire_detail(request: HttpRequest, code: str) -> HttpResponse:
     version = get_object_or_404(questionnaire_versions(), code=code)
     sections = questionnaire_sections(version)
@@ -40,6 +44,7 @@ def _published():
     return NationalReport.objects.filter(revisions__published_at__isnull=False).distinct()
 
 
+@require_safe
 def public_cycles(request: HttpRequest) -> HttpResponse:
     cycles = ReportingCycle.objects.annotate(
         published=Count(
@@ -49,6 +54,7 @@ def public_cycles(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/public/cycles.html", {"cycles": cycles})
 
 
+@require_safe
 def public_cycle(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_object_or_404(ReportingCycle, year=year)
     reports = (
@@ -65,6 +71,13 @@ def public_cycle(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@require_safe
+def public_country(request: HttpRequest, iso3: str) -> HttpResponse:
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    reports = _published().filter(country=country).select_related("cycle").order_by("-cycle__year")
+    return render(request, "reports/public/country.html", {"country": country, "reports": reports})
+
+
 def _published_revision(report_id: int) -> Revision:
     revision = (
         Revision.objects.filter(report_id=report_id, published_at__isnull=False)
@@ -77,6 +90,7 @@ def _published_revision(report_id: int) -> Revision:
     return revision
 
 
+@require_safe
 def public_report(request: HttpRequest, report_id: int) -> HttpResponse:
     revision = _published_revision(report_id)
     report = revision.report
@@ -99,6 +113,7 @@ def public_report(request: HttpRequest, report_id: int) -> HttpResponse:
     )
 
 
+@require_safe
 def public_report_csv(request: HttpRequest, report_id: int) -> HttpResponse:
     revision = _published_revision(report_id)
     report = revision.report

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from countries.models import RegionalGroup, ReportRegion
 from reports import access
@@ -47,6 +47,7 @@ def secretariat_only(view):
 
 
 @secretariat_only
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     cycles = list(ReportingCycle.objects.order_by("-year"))
     year = request.GET.get("cycle") or (str(cycles[0].year) if cycles else "")
@@ -98,6 +99,7 @@ def _revision_values(revision: Revision | None, report: NationalReport) -> dict:
 
 
 @secretariat_only
+@require_safe
 def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     sections, questions = questionnaire_of(report)
@@ -224,6 +226,7 @@ def comment(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @secretariat_only
+@require_safe
 def diff(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     revisions = list(report.revisions.order_by("number"))
@@ -256,6 +259,7 @@ def diff(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @secretariat_only
+@require_safe
 def history(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     events = report.events.select_related("actor", "question").order_by("-created_at", "-id")

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.views.decorators.http import require_safe
 
 from reports import access
 from reports.files import XLSX, FileRefused, check_upload
@@ -16,6 +17,7 @@ MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
 
 
 @login_required
+@require_safe
 def download(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     name = f"poa-report-{slugify(report.country.iso3)}-{report.cycle.year}.xlsx"

@@ -1,0 +1,199 @@
+"""Every URL of the app × every role × GET and POST → the expected status (never a 500).
+
+The world: Ghana's 2026 report is submitted (revision 1, one file); France's is published.
+Another country's objects answer 404, exactly as missing ones.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from reports.services import start_report
+from reports.services.attachments import add_attachment
+from reports.services.submission import submit_report
+from reports.services.workflow import accept_report, publish_report, start_review
+from tests.conftest import _member, fill_required
+from tests.factories import country
+from tests.helpers import question
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "contributor", "submitter", "mexico", "observer", "reviewer", "admin"]
+
+
+@pytest.fixture
+def world(
+    open_cycle,
+    submitter,
+    contributor,
+    other_focal,
+    observer,
+    secretariat_reviewer,
+    secretariat_admin,
+):
+    ghana = start_report(country=country("GHA"), cycle=open_cycle)
+    fill_required(ghana)
+    attachment = add_attachment(
+        report=ghana,
+        question=question(ghana, "1.2.2"),
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n"),
+    )
+    submit_report(report=ghana, user=submitter)
+    france = start_report(country=country("FRA"), cycle=open_cycle)
+    fill_required(france)
+    submit_report(report=france, user=_member("sub@fr.example", "FRA", "submitter"))
+    start_review(report=france, user=secretariat_reviewer)
+    accept_report(report=france, user=secretariat_reviewer)
+    publish_report(report=france, user=secretariat_admin)
+    users = {
+        "contributor": contributor,
+        "submitter": submitter,
+        "mexico": other_focal,
+        "observer": observer,
+        "reviewer": secretariat_reviewer,
+        "admin": secretariat_admin,
+    }
+    return {"ghana": ghana, "france": france, "attachment": attachment, "users": users}
+
+
+def anon(code):  # anonymous visitors of a signed-in page go to the sign-in page
+    return code
+
+
+# url name → (args builder, {role group: expected GET}, {role group: expected POST})
+# role groups: anonymous, gha (contributor/submitter), mexico, staff (observer/reviewer/admin);
+# a role name overrides its group.
+def matrix(w):
+    g, f, a = w["ghana"].pk, w["france"].pk, w["attachment"].pk
+    gha_country = country("GHA").pk
+    public = {"anonymous": 200, "gha": 200, "mexico": 200, "staff": 200}
+    return {
+        ("home", ()): (public, {"*": 405}),
+        ("questionnaire-detail", ("2026.1",)): (public, {"*": 405}),
+        ("public-cycles", ()): (public, {"*": 405}),
+        ("public-cycle", (2026,)): (public, {"*": 405}),
+        ("public-country", ("FRA",)): (public, {"*": 405}),
+        ("public-report", (f,)): (public, {"*": 405}),
+        ("public-report-csv", (f,)): (public, {"*": 405}),
+        ("public-report", (g,)): ({"*": 404}, {"*": 405}),  # not published
+        ("my-reports", ()): (
+            {"anonymous": 302, "gha": 200, "mexico": 200, "staff": 200},
+            {"*": 405, "anonymous": 302},
+        ),
+        ("report-start", (gha_country, 2026)): (
+            {"anonymous": 302, "*": 405},
+            {"anonymous": 302, "gha": 302, "mexico": 404, "staff": 404},
+        ),
+        ("report-overview", (g,)): (
+            {"anonymous": 302, "gha": 200, "mexico": 404, "staff": 200},
+            {"*": 405, "anonymous": 302},
+        ),
+        ("report-section", (g, "1")): (
+            {"anonymous": 302, "gha": 200, "mexico": 404, "staff": 200},
+            {"anonymous": 302, "gha": 403, "mexico": 404, "staff": 403},
+        ),
+        ("report-autosave", (g,)): (
+            {"anonymous": 302, "*": 405},
+            {"anonymous": 302, "gha": 403, "mexico": 404, "staff": 403},
+        ),
+        ("report-upload", (g, "1.2.2")): (
+            {"anonymous": 302, "*": 405},
+            {"anonymous": 302, "gha": 302, "mexico": 404, "staff": 302},
+        ),
+        ("report-attachment", (g, a)): (
+            {"anonymous": 302, "gha": 200, "mexico": 404, "staff": 200},
+            {"anonymous": 302, "*": 405},  # the same for a missing or foreign report
+        ),
+        ("report-attachment-delete", (g, a)): (
+            {"anonymous": 302, "*": 405},
+            {"anonymous": 302, "gha": 403, "mexico": 404, "staff": 403},
+        ),
+        ("report-submit", (g,)): (
+            {"anonymous": 302, "gha": 403, "mexico": 404, "staff": 403},
+            {"anonymous": 302, "gha": 403, "mexico": 404, "staff": 403},
+        ),
+        ("report-revision", (g, 1)): (
+            {"anonymous": 302, "gha": 200, "mexico": 404, "staff": 200},
+            {"*": 405, "anonymous": 302},
+        ),
+        ("report-print", (g,)): (
+            {"anonymous": 302, "gha": 200, "mexico": 404, "staff": 200},
+            {"*": 405, "anonymous": 302},
+        ),
+        ("report-workbook", (g,)): (
+            {"anonymous": 302, "gha": 200, "mexico": 404, "staff": 200},
+            {"*": 405, "anonymous": 302},
+        ),
+        ("report-workbook-upload", (g,)): (
+            {"anonymous": 302, "gha": 403, "mexico": 404, "staff": 403},
+            {"anonymous": 302, "gha": 403, "mexico": 404, "staff": 403},
+        ),
+        ("report-comment", (g,)): (
+            {"anonymous": 302, "*": 405},
+            {"anonymous": 302, "gha": 302, "mexico": 404, "staff": 302},
+        ),
+        ("country-team", (gha_country,)): (
+            {"anonymous": 302, "gha": 200, "mexico": 404, "staff": 404},
+            {"anonymous": 302, "contributor": 403, "submitter": 400, "mexico": 404, "staff": 404},
+        ),
+        ("review-queue", ()): (
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 200},
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 405},
+        ),
+        ("review-report", (g,)): (
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 200},
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 405},
+        ),
+        ("review-transition", (g,)): (
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 405},
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 302},
+        ),
+        ("review-diff", (g,)): (
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 200},
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 405},
+        ),
+        ("review-history", (g,)): (
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 200},
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 405},
+        ),
+        # Last: a submitter's recall succeeds and changes the report's status.
+        ("report-recall", (g,)): (
+            {"anonymous": 302, "*": 405},
+            {"anonymous": 302, "gha": 302, "mexico": 404, "staff": 302},
+        ),
+    }
+
+
+GROUP = {
+    "anonymous": "anonymous",
+    "contributor": "gha",
+    "submitter": "gha",
+    "mexico": "mexico",
+    "observer": "staff",
+    "reviewer": "staff",
+    "admin": "staff",
+}
+
+
+def expected(table, role):
+    for key in (role, GROUP[role], "*"):
+        if key in table:
+            return table[key]
+    raise AssertionError(f"no expectation for {role} in {table}")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_for_every_role(world, role):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    failures = []
+    for (name, args), (get_table, post_table) in matrix(world).items():
+        url = reverse(name, args=args)
+        for method, table in (("GET", get_table), ("POST", post_table)):
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            want = expected(table, role)
+            if response.status_code != want:
+                failures.append(f"{method} {name}{args}: {response.status_code}, expected {want}")
+    assert not failures, "\n".join(failures)
