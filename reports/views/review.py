@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -74,8 +74,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         reports = reports.filter(
             cycle__due_on__lt=datetime.date.today(), status__in=[Status.DRAFT, Status.RETURNED]
         )
-    order = "-submitted_at" if filters["sort"] == "-submitted" else "submitted_at"
-    reports = reports.order_by(f"{order}", "country__sort_key")
+    # Reports not submitted yet come last either way (databases differ on where NULLs go).
+    submitted = F("submitted_at")
+    order = (
+        submitted.desc(nulls_last=True)
+        if filters["sort"] == "-submitted"
+        else submitted.asc(nulls_last=True)
+    )
+    reports = reports.order_by(order, "country__sort_key")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
