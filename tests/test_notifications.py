@@ -145,3 +145,13 @@ def test_the_beat_schedule_runs_the_reminders():
     entry = settings.CELERY_BEAT_SCHEDULE["deadline-reminders"]
     assert entry["task"] == "reports.tasks.send_deadline_reminders"
     assert settings.REPORT_REMINDER_DAYS == [30, 7, 1]
+
+
+def test_a_recall_sends_no_e_mail(submitted_report, submitter, django_capture_on_commit_callbacks):
+    from reports.services.submission import recall_report
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        recall_report(report=submitted_report, user=submitter)
+    assert mail.outbox == []
+    assert submitted_report.events.filter(message="Recalled").exists()

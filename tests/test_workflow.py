@@ -164,3 +164,12 @@ def test_bad_comments_are_refused(submitted_report, secretariat_reviewer, body):
 def test_another_countrys_focal_point_cannot_comment(submitted_report, other_focal):
     with pytest.raises(WorkflowRefused, match="Only the secretariat"):
         add_comment(report=submitted_report, user=other_focal, body="Hello")
+
+
+def test_a_comment_on_a_returned_report_reaches_the_country_at_once(
+    submitted_report, secretariat_reviewer
+):
+    start_review(report=submitted_report, user=secretariat_reviewer)
+    return_for_revision(report=submitted_report, user=secretariat_reviewer, message="Fix it.")
+    later = add_comment(report=submitted_report, user=secretariat_reviewer, body="One more thing.")
+    assert later.shared_at is not None

@@ -107,5 +107,6 @@ def recall_report(*, report: NationalReport, user) -> NationalReport:
             # Back to what it was: a report returned for revision stays returned.
             report.status = revision.status_before
         report.save(update_fields=["status", "updated_at"])
-        record_transition(report, user, NationalReport.Status.SUBMITTED, "Recalled")
+        # The focal points recalled it themselves: nobody needs an e-mail about it.
+        record_transition(report, user, NationalReport.Status.SUBMITTED, "Recalled", notify=False)
     return report

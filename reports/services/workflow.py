@@ -29,8 +29,10 @@ def _locked(report: NationalReport) -> NationalReport:
     )
 
 
-def record_transition(report: NationalReport, actor, from_status: str, message: str = ""):
-    """Record a status change and queue its e-mails after commit."""
+def record_transition(
+    report: NationalReport, actor, from_status: str, message: str = "", *, notify: bool = True
+):
+    """Record a status change and (unless `notify` is off) queue its e-mails after commit."""
     from reports.services.audit import record_event
     from reports.tasks import send_transition_emails
 
@@ -42,7 +44,8 @@ def record_transition(report: NationalReport, actor, from_status: str, message: 
         to_status=report.status,
         message=message,
     )
-    transaction.on_commit(lambda: send_transition_emails.delay(event.pk))
+    if notify:
+        transaction.on_commit(lambda: send_transition_emails.delay(event.pk))
     return event
 
 
@@ -174,14 +177,17 @@ def add_comment(
     staff = access.can_review(user)
     if check and not staff and access.role_in(user, report.country_id) is None:
         raise WorkflowRefused("Only the secretariat and the country's focal points can comment.")
+    # A focal point's reply is seen by the secretariat at once; the secretariat's comments reach
+    # the country when the report is returned to it (at once if it is already returned).
+    status = NationalReport.objects.values_list("status", flat=True).get(pk=report.pk)
+    shared = not staff or status == Status.RETURNED
     comment = Comment.objects.create(
         report=report,
         question=question,
         author=user,
         by_secretariat=staff,
         body=body,
-        # A focal point's reply is seen by the secretariat at once.
-        shared_at=None if staff else timezone.now(),
+        shared_at=timezone.now() if shared else None,
     )
     record_event(
         report=report, kind=ReportEvent.Kind.COMMENT, actor=user, question=question, message=body
