@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from countries.models import Country, CountryMembership, RegionalGroup, ReportRegion
-from countries.services import invite_focal_point
+from countries.services import MembershipRefused, deactivate_membership, invite_focal_point
 
 
 @admin.register(RegionalGroup)
@@ -48,9 +48,17 @@ class CountryMembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "country"]
     actions = ["send_invitation", "deactivate"]
 
-    @admin.action(description="Send (again) the invitation e-mail")
+    @admin.action(description="Send (again) the invitation e-mail", permissions=["change"])
     def send_invitation(self, request, queryset):
+        sent = 0
         for membership in queryset.select_related("user", "country"):
+            if not membership.is_active:
+                self.message_user(
+                    request,
+                    f"{membership}: inactive; activate it first if the invitation is meant.",
+                    messages.WARNING,
+                )
+                continue
             invite_focal_point(
                 country=membership.country,
                 email=membership.user.email,
@@ -58,9 +66,16 @@ class CountryMembershipAdmin(admin.ModelAdmin):
                 invited_by=request.user,
                 site_url=request.build_absolute_uri("/"),
             )
-        self.message_user(request, f"{queryset.count()} invitation(s) sent.", messages.SUCCESS)
+            sent += 1
+        self.message_user(request, f"{sent} invitation(s) sent.", messages.SUCCESS)
 
-    @admin.action(description="Deactivate the selected memberships")
+    @admin.action(description="Deactivate the selected memberships", permissions=["change"])
     def deactivate(self, request, queryset):
-        count = queryset.update(is_active=False)
-        self.message_user(request, f"{count} membership(s) deactivated.", messages.SUCCESS)
+        done = 0
+        for membership in queryset.filter(is_active=True).select_related("user", "country"):
+            try:
+                deactivate_membership(membership=membership, acting_user=request.user)
+                done += 1
+            except MembershipRefused as refused:
+                self.message_user(request, f"{membership}: {refused}", messages.ERROR)
+        self.message_user(request, f"{done} membership(s) deactivated.", messages.SUCCESS)

@@ -156,7 +156,7 @@ class QuestionnaireVersionAdmin(FrozenVersionGuard, admin.ModelAdmin):
     def frozen(self, obj):
         return obj.is_frozen
 
-    @admin.action(description="Copy as a new, editable version")
+    @admin.action(description="Copy as a new, editable version", permissions=["add"])
     def copy_as_new_version(self, request, queryset):
         for version in queryset:
             try:
@@ -227,6 +227,9 @@ class NationalReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # reports change only through the workflow (the actions, the review pages)
 
     def has_delete_permission(self, request, obj=None):
         return False

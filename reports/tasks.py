@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.db import IntegrityError, transaction
@@ -14,36 +15,39 @@ from reports import notifications
 from reports.models import NationalReport, ReminderSent, ReportEvent, ReportingCycle
 
 log = logging.getLogger(__name__)
-SUBMITTED_OR_LATER = [
-    NationalReport.Status.SUBMITTED,
-    NationalReport.Status.UNDER_REVIEW,
-    NationalReport.Status.ACCEPTED,
-    NationalReport.Status.PUBLISHED,
-]
+# Reminded: States with no report or a draft. A report returned for revision (or reopened) has
+# been submitted; the secretariat's message, not a deadline reminder, is what it needs.
+NOT_SUBMITTED = [NationalReport.Status.DRAFT]
+MAIL_ERRORS = (OSError, SMTPException)
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=8)
 def send_transition_emails(event_id: int) -> int:
-    """E-mail the people concerned by a status change, once."""
+    """E-mail the people concerned by a status change.
+
+    The event row stays locked while the e-mails go out and is marked in the same transaction:
+    a second worker waits and then finds it done; a mail error rolls the mark back and the task
+    is retried. (Only a worker dying between sending and committing could send twice.)
+    """
     with transaction.atomic():
         event = (
-            ReportEvent.objects.select_for_update(skip_locked=True)
+            ReportEvent.objects.select_for_update()
             .select_related("report__country", "report__cycle")
             .filter(pk=event_id, notified_at__isnull=True)
             .first()
         )
         if event is None:
-            return 0  # already done, or being done by another worker
-        # Marked first: a worker dying after this line sends nothing twice.
+            return 0  # already done
+        recipients = notifications.recipients_for(event)
+        sent = 0
+        if recipients:
+            subject, context = notifications.transition_message(event)
+            sent = notifications.send(
+                template="transition", context=context, to=recipients, subject=subject
+            )
         event.notified_at = timezone.now()
         event.save(update_fields=["notified_at"])
-    recipients = notifications.recipients_for(event)
-    if not recipients:
-        return 0
-    subject, context = notifications.transition_message(event)
-    return notifications.send(
-        template="transition", context=context, to=recipients, subject=subject
-    )
+    return sent
 
 
 @shared_task(acks_late=True)
@@ -56,7 +60,7 @@ def send_deadline_reminders(today: str | None = None) -> int:
         step = notifications.due_step(days_left)
         if step is None:
             continue
-        done = NationalReport.objects.filter(cycle=cycle, status__in=SUBMITTED_OR_LATER)
+        done = NationalReport.objects.filter(cycle=cycle).exclude(status__in=NOT_SUBMITTED)
         countries = (
             Country.objects.exclude(pk__in=done.values("country_id"))
             .filter(memberships__is_active=True)
@@ -69,8 +73,8 @@ def send_deadline_reminders(today: str | None = None) -> int:
 
 def _remind(cycle: ReportingCycle, country: Country, step: int, days_left: int) -> int:
     # The row is written (and committed) before the e-mail: a second run, or a retry after a
-    # crash, finds it and sends nothing. A crash between the two loses one reminder rather than
-    # sending it twice.
+    # crash, finds it and sends nothing. A crash or mail error between the two leaves the row
+    # without sent_at (visible to staff) rather than risk sending the reminder twice.
     try:
         with transaction.atomic():
             reminder = ReminderSent.objects.create(cycle=cycle, country=country, days_before=step)
@@ -78,7 +82,13 @@ def _remind(cycle: ReportingCycle, country: Country, step: int, days_left: int) 
         return 0
     recipients = notifications.focal_point_emails(country)
     subject, context = notifications.reminder_message(cycle, country, days_left)
-    count = notifications.send(template="reminder", context=context, to=recipients, subject=subject)
+    try:
+        count = notifications.send(
+            template="reminder", context=context, to=recipients, subject=subject
+        )
+    except MAIL_ERRORS:
+        log.exception("Reminder to %s (%s days) could not be sent", country, step)
+        return 0
     reminder.sent_at = timezone.now()
     reminder.recipients = recipients
     reminder.save(update_fields=["sent_at", "recipients", "updated_at"])

@@ -100,13 +100,15 @@ def recall_report(*, report: NationalReport, user) -> NationalReport:
             )
         revision = report.revisions.order_by("-number").first()
         report.status = NationalReport.Status.DRAFT
+        report.submitted_at = None
+        report.submitted_by = None
         if revision is not None:
             revision.recalled_at = timezone.now()
             revision.recalled_by = user
             revision.save(update_fields=["recalled_at", "recalled_by", "updated_at"])
             # Back to what it was: a report returned for revision stays returned.
             report.status = revision.status_before
-        report.save(update_fields=["status", "updated_at"])
+        report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
         # The focal points recalled it themselves: nobody needs an e-mail about it.
         record_transition(report, user, NationalReport.Status.SUBMITTED, "Recalled", notify=False)
     return report

@@ -87,8 +87,18 @@ def return_for_revision(*, report: NationalReport, user, message: str) -> Nation
         )
         _require(bool(message), "Say what the country should revise.")
         add_comment(report=report, user=user, body=message, check=False)
-        now = timezone.now()
-        report.comments.filter(by_secretariat=True, shared_at__isnull=True).update(shared_at=now)
+        # Only this review's comments go to the country; notes from an earlier review that ended
+        # in acceptance stay with the secretariat.
+        review_started = (
+            report.events.filter(kind=ReportEvent.Kind.TRANSITION, to_status=Status.UNDER_REVIEW)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        unshared = report.comments.filter(by_secretariat=True, shared_at__isnull=True)
+        if review_started is not None:
+            unshared = unshared.filter(created_at__gte=review_started)
+        unshared.update(shared_at=timezone.now())
         report.status = Status.RETURNED
         report.save(update_fields=["status", "updated_at"])
         record_transition(report, user, Status.UNDER_REVIEW, message)
@@ -146,10 +156,9 @@ def reopen_report(*, report: NationalReport, user, message: str) -> NationalRepo
         )
         _require(bool(message), "Say why the report is reopened.")
         from_status = report.status
-        add_comment(report=report, user=user, body=message, check=False)
-        report.comments.filter(by_secretariat=True, shared_at__isnull=True).update(
-            shared_at=timezone.now()
-        )
+        reason = add_comment(report=report, user=user, body=message, check=False)
+        reason.shared_at = timezone.now()  # the reason, and nothing older, goes to the country
+        reason.save(update_fields=["shared_at", "updated_at"])
         report.status = Status.RETURNED
         report.save(update_fields=["status", "updated_at"])
         record_transition(report, user, from_status, message)

@@ -113,6 +113,11 @@ def public_report(request: HttpRequest, report_id: int) -> HttpResponse:
     )
 
 
+def _as_text(cell: str) -> str:
+    """A spreadsheet must not run an answer such as "=HYPERLINK(...)" as a formula."""
+    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
+
+
 @require_safe
 def public_report_csv(request: HttpRequest, report_id: int) -> HttpResponse:
     revision = _published_revision(report_id)
@@ -127,6 +132,11 @@ def public_report_csv(request: HttpRequest, report_id: int) -> HttpResponse:
     for q in questions:
         if q.code in revision.answers:
             writer.writerow(
-                [q.code, q.text, "; ".join(q.citations), readable(q, revision.answers[q.code])]
+                [
+                    q.code,
+                    q.text,
+                    "; ".join(q.citations),
+                    _as_text(readable(q, revision.answers[q.code])),
+                ]
             )
     return response
