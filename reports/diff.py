@@ -78,6 +78,23 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+@dataclass
+class FileChanges:
+    added: list[str]
+    removed: list[str]
+
+
+def compare_files(old: list[dict], new: list[dict]) -> FileChanges:
+    """Files attached to one revision and not the other (a file is its name and content)."""
+    before = {(item["question"], item["name"], item.get("sha256")) for item in old}
+    after = {(item["question"], item["name"], item.get("sha256")) for item in new}
+    label = lambda key: f"{key[0]}: {key[1]}"  # noqa: E731
+    return FileChanges(
+        added=sorted(label(key) for key in after - before),
+        removed=sorted(label(key) for key in before - after),
+    )
+
+
 def compare(
     sections: list[Section], questions: list[Question], old: dict[str, Any], new: dict[str, Any]
 ) -> list[SectionDiff]:

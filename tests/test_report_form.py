@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from reports.selectors import report_answer_values
 from reports.services import save_answer
-from tests.helpers import post_fields, question
+from tests.helpers import accept_directly, post_fields, question
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,7 @@ def test_prefilled_answers_are_marked_until_confirmed_or_changed(client, cycles,
     old = start_report(country=ghana, cycle=ReportingCycle.objects.get(year=2024))
     save_answer(report=old, question=question(old, "1.1"), value="yes")
     save_answer(report=old, question=question(old, "1.2"), value="developing")
-    NationalReport.objects.filter(pk=old.pk).update(status="accepted")
+    accept_directly(old)
 
     client.force_login(submitter)
     response = client.post(reverse("report-start", args=[ghana.pk, 2026]), {"prefill": "1"})
@@ -172,16 +172,17 @@ def test_prefilled_answers_are_marked_until_confirmed_or_changed(client, cycles,
 
 
 def test_prefill_skips_answers_that_no_longer_fit(cycles):
-    from reports.models import Answer, NationalReport, ReportingCycle
+    from reports.models import ReportingCycle
     from reports.services import start_report
     from tests.factories import country
 
     ghana = country("GHA")
     old = start_report(country=ghana, cycle=ReportingCycle.objects.get(year=2024))
     save_answer(report=old, question=question(old, "1.1"), value="yes")
-    NationalReport.objects.filter(pk=old.pk).update(status="published")
-    # An answer the new questionnaire would refuse (stored behind validation's back).
-    Answer.objects.filter(report=old).update(value_choice="maybe")
+    revision = accept_directly(old, "published")
+    # An answer the new questionnaire would refuse (e.g. a choice since removed).
+    revision.answers = {"1.1": "maybe"}
+    revision.save()
     new = start_report(country=ghana, cycle=ReportingCycle.objects.get(year=2026), prefill=True)
     assert report_answer_values(new) == {}
 
@@ -197,7 +198,7 @@ def test_a_submitted_report_shows_read_only(focal_client, ghana_report):
 
 
 def test_confirming_all_copied_answers_of_a_section(client, cycles, submitter):
-    from reports.models import NationalReport, ReportingCycle
+    from reports.models import ReportingCycle
     from reports.services import start_report
     from tests.factories import country
 
@@ -205,7 +206,7 @@ def test_confirming_all_copied_answers_of_a_section(client, cycles, submitter):
     old = start_report(country=ghana, cycle=ReportingCycle.objects.get(year=2024))
     for code in ("1.1", "1.2", "2.1"):
         save_answer(report=old, question=question(old, code), value="yes")
-    NationalReport.objects.filter(pk=old.pk).update(status="accepted")
+    accept_directly(old)
     new = start_report(country=ghana, cycle=ReportingCycle.objects.get(year=2026), prefill=True)
     client.force_login(submitter)
     html = client.get(section_url(new, "1")).content.decode()

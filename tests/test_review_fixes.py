@@ -21,7 +21,7 @@ from reports.services.attachments import add_attachment
 from reports.services.submission import recall_report, submit_report
 from reports.workbook import build_workbook
 from tests.conftest import fill_required
-from tests.helpers import post_fields, question
+from tests.helpers import accept_directly, post_fields, question
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_confirming_a_copied_answer_keeps_its_version(cycles, submitter):
 
     old = start_report(country=country("GHA"), cycle=ReportingCycle.objects.get(year=2024))
     save_answer(report=old, question=question(old, "1.1"), value="yes")
-    NationalReport.objects.filter(pk=old.pk).update(status="accepted")
+    accept_directly(old)
     new = start_report(
         country=country("GHA"), cycle=ReportingCycle.objects.get(year=2026), prefill=True
     )

@@ -7,7 +7,7 @@ from reports.models import NationalReport, Revision
 from reports.services import save_answer
 from reports.services.submission import IncompleteReportError, SubmissionRefused, submit_report
 from tests.conftest import fill_required
-from tests.helpers import question
+from tests.helpers import accept_directly, question
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_the_check_mentions_copied_answers_not_yet_confirmed(client, cycles, sub
 
     old = start_report(country=country("GHA"), cycle=ReportingCycle.objects.get(year=2024))
     fill_required(old)
-    NationalReport.objects.filter(pk=old.pk).update(status="accepted")
+    accept_directly(old)
     new = start_report(
         country=country("GHA"), cycle=ReportingCycle.objects.get(year=2026), prefill=True
     )

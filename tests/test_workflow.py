@@ -14,6 +14,7 @@ from reports.services.workflow import (
     return_for_revision,
     start_review,
 )
+from tests.conftest import fill_required
 from tests.helpers import question
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,53 @@ REFUSALS = [
     ("observer accepts", "under_review", accept_report, "observer", "Only secretariat reviewers"),
     ("reviewer publishes", "accepted", publish_report, "secretariat_reviewer", "administrators"),
     ("publish unaccepted", "under_review", publish_report, "secretariat_admin", "Only an accepted"),
+    ("accept a returned one", "returned", accept_report, "secretariat_reviewer", "under review"),
+    ("accept twice", "accepted", accept_report, "secretariat_admin", "under review"),
+    ("focal point accepts", "under_review", accept_report, "submitter", "Only secretariat"),
+    ("focal point publishes", "accepted", publish_report, "submitter", "administrators"),
+    ("observer publishes", "accepted", publish_report, "observer", "administrators"),
+    ("observer starts review", "submitted", start_review, "observer", "Only secretariat"),
+    ("review twice", "under_review", start_review, "secretariat_admin", "Only a submitted"),
 ]
+
+
+MESSAGE_REFUSALS = [
+    (
+        "return a submitted one",
+        "submitted",
+        return_for_revision,
+        "secretariat_reviewer",
+        "Only a report under review",
+    ),
+    ("focal point returns", "under_review", return_for_revision, "submitter", "Only secretariat"),
+    ("observer returns", "under_review", return_for_revision, "observer", "Only secretariat"),
+    ("reopen a draft", "draft", reopen_report, "secretariat_admin", "Only an accepted"),
+    ("focal point reopens", "accepted", reopen_report, "submitter", "administrators"),
+]
+
+
+@pytest.mark.parametrize(("what", "status", "transition", "actor", "message"), MESSAGE_REFUSALS)
+def test_refused_transitions_with_a_message(
+    request, submitted_report, what, status, transition, actor, message
+):
+    NationalReport.objects.filter(pk=submitted_report.pk).update(status=status)
+    with pytest.raises(WorkflowRefused, match=message):
+        transition(report=submitted_report, user=request.getfixturevalue(actor), message="Why")
+    assert status_of(submitted_report) == status
+
+
+def test_a_contributor_cannot_submit_or_recall(ghana_report, contributor, submitter):
+    from reports.services.submission import SubmissionRefused
+
+    fill_required(ghana_report)
+    with pytest.raises(SubmissionRefused):
+        submit_report(report=ghana_report, user=contributor)
+    submit_report(report=ghana_report, user=submitter)
+    with pytest.raises(SubmissionRefused):
+        recall_report(report=ghana_report, user=contributor)
+    recall_report(report=ghana_report, user=submitter)
+    with pytest.raises(SubmissionRefused):  # a draft cannot be recalled
+        recall_report(report=ghana_report, user=submitter)
 
 
 @pytest.mark.parametrize(("what", "status", "transition", "actor", "message"), REFUSALS)

@@ -29,8 +29,6 @@ from reports.models import (
 )
 from reports.services.audit import record_event
 
-ACCEPTED_STATUSES = (NationalReport.Status.ACCEPTED, NationalReport.Status.PUBLISHED)
-
 
 class ReportNotEditableError(Exception):
     """The report's status does not allow its answers to change."""
@@ -94,42 +92,29 @@ def start_report(
 
 
 def last_accepted_report(*, country: Country, before_year: int) -> NationalReport | None:
+    """The State's most recent report with an accepted revision (reopened ones included)."""
     return (
         NationalReport.objects.filter(
-            country=country, cycle__year__lt=before_year, status__in=ACCEPTED_STATUSES
+            country=country, cycle__year__lt=before_year, current_revision__isnull=False
         )
-        .select_related("cycle")
+        .select_related("cycle", "current_revision")
         .order_by("-cycle__year")
         .first()
     )
 
 
 def _copy_answers(*, source: NationalReport, target: NationalReport) -> int:
-    """Copy answers by question code; answers that do not fit the new questionnaire are skipped."""
-    questions = {
-        q.code: q
-        for q in Question.objects.filter(version_id=target.cycle.questionnaire_id).exclude(
-            type=QuestionType.FILE
-        )
-    }
-    answers = (
-        Answer.objects.filter(report=source)
-        .select_related("question")
-        .prefetch_related("selected", "cells")
+    """Copy the accepted revision's answers by question code; what no longer fits is skipped."""
+    questions = Question.objects.filter(version_id=target.cycle.questionnaire_id).exclude(
+        type=QuestionType.FILE
     )
+    snapshot = source.current_revision.answers
     items = []
-    for answer in answers:
-        question = questions.get(answer.question.code)
-        if question is None or question.type != answer.question.type:
+    for question in questions:
+        if question.code not in snapshot:
             continue
-        value = value_from_rows(
-            answer.question,
-            answer,
-            [choice.code for choice in answer.selected.all()],
-            list(answer.cells.all()),
-        )
         try:
-            value = clean_answer(question, value)
+            value = clean_answer(question, snapshot[question.code])
         except AnswerValidationError:
             continue
         if value is not None:
@@ -219,16 +204,26 @@ def save_answer(
 
 def confirm_prefilled(*, report: NationalReport, question_ids: Iterable[int], user=None) -> int:
     """Mark copied answers as confirmed for this cycle; returns how many were confirmed."""
-    if report.status not in EDITABLE_STATUSES:
-        raise ReportNotEditableError("Only a draft or a returned report can change.")
-    return Answer.objects.filter(
-        report=report, question_id__in=list(question_ids), prefilled_from_year__isnull=False
-    ).update(
+    with transaction.atomic():
+        lock_editable_report(report.pk, "Copied answers can be confirmed")
+        answers = Answer.objects.filter(
+            report=report, question_id__in=list(question_ids), prefilled_from_year__isnull=False
+        ).select_related("question")
+        confirmed = list(answers)
+        for answer in confirmed:
+            record_event(
+                report=report,
+                kind=ReportEvent.Kind.EDIT,
+                actor=user,
+                question=answer.question,
+                message=f"Answer copied from {answer.prefilled_from_year} confirmed",
+            )
         # The value does not change, so neither does the version: no false conflicts.
-        prefilled_from_year=None,
-        updated_by=user,
-        updated_at=datetime.datetime.now(tz=datetime.UTC),
-    )
+        return answers.update(
+            prefilled_from_year=None,
+            updated_by=user,
+            updated_at=datetime.datetime.now(tz=datetime.UTC),
+        )
 
 
 def bulk_store_answers(

@@ -129,7 +129,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         )
     open_cycles = list(ReportingCycle.objects.open())
     accepted_years = dict(
-        NationalReport.objects.filter(country__in=countries, status__in=("accepted", "published"))
+        NationalReport.objects.filter(country__in=countries, current_revision__isnull=False)
         .values_list("country_id")
         .annotate(year=Max("cycle__year"))
     )

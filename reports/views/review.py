@@ -13,9 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from countries.models import RegionalGroup, ReportRegion
+from countries.models import Country, RegionalGroup, ReportRegion
 from reports import access
-from reports.diff import compare
+from reports.diff import compare, compare_files
 from reports.models import NationalReport, Question, ReportingCycle, Revision
 from reports.report_forms import readable
 from reports.selectors import questionnaire_of, report_answer_values
@@ -83,6 +83,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     reports = reports.order_by(order, "country__sort_key")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    not_started = Country.objects.none()
+    if year.isascii() and year.isdigit():
+        not_started = Country.objects.exclude(reports__cycle__year=int(year))
+        if filters["region"]:
+            not_started = not_started.filter(report_region__code=filters["region"])
+        if filters["group"]:
+            not_started = not_started.filter(regional_group__code=filters["group"])
     return render(
         request,
         "reports/review/queue.html",
@@ -96,6 +103,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "statuses": Status.choices,
             "counts": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
             "total": sum(counts.values()),
+            "not_started": list(not_started.order_by("sort_key").values_list("un_name", flat=True)),
         },
     )
 
@@ -125,7 +133,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
                 "comments": comments.get(q.pk, []),
             }
             for q in questions
-            if q.section_id == section.pk and (q.code in values or comments.get(q.pk))
+            if q.section_id == section.pk
         ]
         grouped.append((section, items))
     user = request.user
@@ -260,6 +268,7 @@ def diff(request: HttpRequest, report_id: int) -> HttpResponse:
             "old": old,
             "new": new,
             "sections": compare(sections, questions, old.answers, new.answers),
+            "files": compare_files(old.attachments, new.attachments),
         },
     )
 
