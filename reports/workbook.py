@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -102,6 +103,18 @@ def _as_text_cells(sheet) -> None:
                 cell.data_type = "s"
 
 
+COPIED_FILL = PatternFill("solid", fgColor="FFF4D6")
+
+
+def _mark_copied(cell, year: int) -> None:
+    """As in the web form: an answer copied from an earlier report until it is confirmed."""
+    cell.fill = COPIED_FILL
+    cell.comment = Comment(
+        f"From {year}: copied from the {year} report and not yet confirmed for this one.",
+        "PoA Reports",
+    )
+
+
 def build_workbook(report: NationalReport) -> bytes:
     sections, questions = questionnaire_of(report)
     records = answer_records(report)
@@ -128,9 +141,12 @@ def build_workbook(report: NationalReport) -> bytes:
         for question in questions:
             if question.section_id != section.pk:
                 continue
-            value, version, _prefilled = records.get(question.pk, (None, 0, None))
+            value, version, prefilled = records.get(question.pk, (None, 0, None))
             meta.append([question.code, version, fingerprint(value)])
+            first_row = sheet.max_row + 1
             _write_question(sheet, question, value, lists, country_codes)
+            if prefilled:
+                _mark_copied(sheet[f"A{first_row}"], prefilled)
         _as_text_cells(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -147,6 +163,8 @@ def _write_about(sheet, report: NationalReport) -> None:
         "item that applies.",
         "Tables: one line per row; add rows in the numbered empty lines under each table.",
         "Dates as YYYY-MM-DD. Files cannot travel in the workbook: attach them in the web form.",
+        "A code shaded yellow marks an answer copied from an earlier report and not yet "
+        "confirmed (its note says from which year); confirm it in the web form.",
         "Upload the file on the report's page when done. Nothing is changed unless every line is "
         "valid; you will see a list of the lines to fix otherwise.",
     ]

@@ -283,3 +283,13 @@ def test_table_rows_are_matched_by_their_key_not_their_position(cycles):
     statuses = [(row.status, (row.new or row.old)["title"]) for row in change.rows]
     assert statuses == [("added", "Act C"), ("changed", "Act A")]  # Act B is the same
     assert change.rows[1].changed_columns == ["adopted"]
+
+
+def test_focal_points_see_the_secretariat_not_its_staffs_addresses(
+    client, submitted_report, secretariat_reviewer, submitter
+):
+    start_review(report=submitted_report, user=secretariat_reviewer)
+    return_for_revision(report=submitted_report, user=secretariat_reviewer, message="Fix 1.1")
+    client.force_login(submitter)
+    page = client.get(reverse("report-overview", args=[submitted_report.pk])).content.decode()
+    assert "Fix 1.1" in page and "reviewer@unoda.example" not in page

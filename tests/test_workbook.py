@@ -161,3 +161,21 @@ def test_a_submitted_report_takes_no_workbook(focal_client, ghana_report):
     NationalReport.objects.filter(pk=ghana_report.pk).update(status="submitted")
     response = focal_client.get(reverse("report-workbook-upload", args=[ghana_report.pk]))
     assert response.status_code == 403
+
+
+def test_copied_answers_are_marked_in_the_workbook(cycles):
+    from reports.models import ReportingCycle
+    from reports.services import start_report
+    from tests.factories import country
+    from tests.helpers import accept_directly
+
+    old = start_report(country=country("GHA"), cycle=ReportingCycle.objects.get(year=2024))
+    save_answer(report=old, question=question(old, "1.1"), value="yes")
+    accept_directly(old)
+    new = start_report(
+        country=country("GHA"), cycle=ReportingCycle.objects.get(year=2026), prefill=True
+    )
+    sheet = load_workbook(io.BytesIO(build_workbook(new)))["1. National coordination"]
+    copied = row_of(sheet, "1.1")[0]
+    assert "From 2024" in copied.comment.text
+    assert row_of(sheet, "1.2")[0].comment is None
