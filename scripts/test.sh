@@ -10,7 +10,7 @@ echo "==> ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 echo "==> migrations are committed"
-.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
+DATABASE_URL=sqlite:// .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Model changes without a migration: run manage.py makemigrations" >&2; exit 1; }
 echo "==> pytest"
 exec .venv/bin/python -m pytest "$@"
