@@ -124,13 +124,8 @@ def _copy_answers(*, source: NationalReport, target: NationalReport) -> int:
     return bulk_store_answers(items, prefilled_from_year=source.cycle.year)
 
 
-def current_value(report: NationalReport, question: Question) -> tuple[Any, int]:
-    """(clean value or None, version; 0 when unanswered) of one answer."""
-    answer = (
-        Answer.objects.filter(report=report, question=question)
-        .prefetch_related("selected", "cells")
-        .first()
-    )
+def _stored_value(question: Question, answer: Answer | None) -> tuple[Any, int]:
+    """(clean value or None, version; 0 when unanswered) of an answer fetched with its rows."""
     if answer is None:
         return None, 0
     value = value_from_rows(
@@ -163,8 +158,12 @@ def save_answer(
     value = clean_answer(question, value)
     with transaction.atomic():
         lock_editable_report(report.pk, "Answers can change")
-        existing = Answer.objects.filter(report=report, question=question).first()
-        theirs, current_version = current_value(report, question) if existing else (None, 0)
+        existing = (
+            Answer.objects.filter(report=report, question=question)
+            .prefetch_related("selected", "cells")
+            .first()
+        )
+        theirs, current_version = _stored_value(question, existing)
         if value == theirs:
             # Nothing changes: no write, no new version, so colleagues editing get no conflict.
             return existing
