@@ -186,6 +186,13 @@ class Question(TimeStampedModel):
         return [choice["code"] for choice in self.choice_list()]
 
 
+class CountingRule(models.TextChoices):
+    """Which reports a cycle's statistics count."""
+
+    ACCEPTED = "accepted", "Accepted reports"
+    SUBMITTED = "submitted", "Submitted reports"
+
+
 class CycleQuerySet(models.QuerySet):
     def open(self, today: datetime.date | None = None) -> CycleQuerySet:
         today = today or datetime.date.today()
@@ -218,6 +225,16 @@ class ReportingCycle(TimeStampedModel):
         QuestionnaireVersion, on_delete=models.PROTECT, related_name="cycles"
     )
     notes = models.TextField(blank=True)
+    counting_rule = models.CharField(
+        max_length=10,
+        choices=CountingRule.choices,
+        default=CountingRule.ACCEPTED,
+        help_text="Which reports the cycle's statistics count: accepted ones only, or every "
+        "submitted one (its latest revision that was not recalled)",
+    )
+    statistics_public = models.BooleanField(
+        default=False, help_text="Show the cycle's headline statistics on the public portal"
+    )
 
     objects = CycleQuerySet.as_manager()
 
@@ -485,6 +502,9 @@ class Revision(TimeStampedModel):
     superseded_at = models.DateTimeField(
         null=True, blank=True, help_text="When a later accepted revision took its place"
     )
+    rows_written = models.BooleanField(
+        default=False, help_text="Its answers are also stored as rows for the statistics"
+    )
 
     class Meta:
         ordering = ["report", "-number"]
@@ -586,3 +606,294 @@ class ReminderSent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.country} {self.cycle.year} −{self.days_before} days"
+
+
+# -- statistics ---------------------------------------------------------------------------------
+#
+# A submitted revision's answers are frozen as JSON (`Revision.answers`) for display, and also as
+# typed rows (`RevisionAnswer`, `RevisionChoice`, `RevisionCell`) so that the statistics of a
+# cycle are SQL GROUP BY queries over the revisions that count. Hidden follow-ups are not in the
+# snapshot, so they are never counted.
+
+
+class RevisionAnswer(models.Model):
+    """One answered question of a revision, in typed columns (choice or number)."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="answer_rows")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    value_choice = models.CharField(max_length=64, blank=True)
+    value_int = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "question"], name="one_revision_answer_per_question"
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "value_choice"])]
+
+    def __str__(self) -> str:
+        return f"{self.revision} {self.question_id}"
+
+
+class RevisionChoice(models.Model):
+    """A code ticked in a check-all-that-apply answer of a revision."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="choice_rows")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "question", "code"], name="unique_revision_choice"
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "code"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RevisionCell(models.Model):
+    """One cell of a table answer of a revision (choice, State, number or text columns)."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="cell_rows")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    row = models.PositiveIntegerField()
+    column = models.CharField(max_length=64)
+    value_choice = models.CharField(max_length=64, blank=True)
+    value_int = models.BigIntegerField(null=True, blank=True)
+    value_text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "question", "row", "column"], name="unique_revision_cell"
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "column"])]
+
+    def __str__(self) -> str:
+        return f"{self.revision} {self.question_id} row {self.row} {self.column}"
+
+
+class StatisticsRun(TimeStampedModel):
+    """One compile of a cycle's statistics: queued, running (with progress), done or failed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        UNCHANGED = "unchanged", "Done (nothing had changed)"
+        FAILED = "failed", "Failed"
+
+    cycle = models.ForeignKey(
+        ReportingCycle, on_delete=models.CASCADE, related_name="statistics_runs"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done")
+    step = models.CharField(max_length=120, blank=True)
+    reason = models.CharField(max_length=60, blank=True, help_text="What asked for the compile")
+    error = models.TextField(blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} statistics: {self.get_status_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class CycleStatistics(models.Model):
+    """The compiled statistics of one cycle, from the revisions named by `fingerprint`.
+
+    Swapped in whole, in one transaction, by the compile: the rows below hang off it and go with it.
+    """
+
+    cycle = models.OneToOneField(
+        ReportingCycle, on_delete=models.CASCADE, related_name="statistics"
+    )
+    fingerprint = models.CharField(max_length=64)
+    counting_rule = models.CharField(max_length=10)
+    computed_at = models.DateTimeField()
+    states_total = models.PositiveIntegerField()
+    reports_counted = models.PositiveIntegerField()
+    first_time = models.JSONField(default=list, help_text="ISO3 codes of first-time reporters")
+    lapsed = models.JSONField(
+        default=list, help_text="ISO3 codes of States that reported last cycle but not this one"
+    )
+    reporters = models.JSONField(default=list, help_text="ISO3 codes of the States counted")
+    previous_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "cycle statistics"
+
+    def __str__(self) -> str:
+        return f"Statistics {self.cycle.year}"
+
+    @property
+    def reporting_rate(self) -> float:
+        return self.reports_counted / self.states_total if self.states_total else 0.0
+
+
+class GroupingStatistic(models.Model):
+    """Reports counted in one report region or regional group, against its number of States."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", "Report region"
+        GROUP = "group", "Regional group"
+
+    statistics = models.ForeignKey(
+        CycleStatistics, on_delete=models.CASCADE, related_name="groupings"
+    )
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=80)
+    order = models.PositiveSmallIntegerField(default=0)
+    states = models.PositiveIntegerField()
+    reported = models.PositiveIntegerField()
+    first_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.reported} of {self.states}"
+
+    @property
+    def rate(self) -> float:
+        return self.reported / self.states if self.states else 0.0
+
+
+# The scope of a per-question statistic: every counted report ("") or one report region's code.
+ALL_REGIONS = ""
+
+
+class QuestionStatistic(models.Model):
+    """How one question was answered, over all counted reports or one region's."""
+
+    statistics = models.ForeignKey(
+        CycleStatistics, on_delete=models.CASCADE, related_name="questions"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    region = models.CharField(max_length=40, blank=True, default=ALL_REGIONS)
+    reports = models.PositiveIntegerField(help_text="Counted reports in scope")
+    shown = models.PositiveIntegerField(help_text="Reports to which the question was shown")
+    answered = models.PositiveIntegerField()
+    numeric_count = models.PositiveIntegerField(default=0)
+    numeric_sum = models.BigIntegerField(null=True, blank=True)
+    numeric_median = models.FloatField(null=True, blank=True)
+    numeric_min = models.BigIntegerField(null=True, blank=True)
+    numeric_max = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["question__position", "region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statistics", "question", "region"], name="one_question_statistic"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} {self.region or 'all'}: {self.answered} of {self.shown}"
+
+    @property
+    def answered_share(self) -> float:
+        return self.answered / self.shown if self.shown else 0.0
+
+
+class ChoiceStatistic(models.Model):
+    """How many counted reports chose one code of a question (yes/no, choices, ticked items)."""
+
+    statistics = models.ForeignKey(
+        CycleStatistics, on_delete=models.CASCADE, related_name="choices"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    region = models.CharField(max_length=40, blank=True, default=ALL_REGIONS)
+    code = models.CharField(max_length=64)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["question__position", "region", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} {self.region or 'all'} {self.code}: {self.count}"
+
+
+class TableTotal(models.Model):
+    """A table question's numbers summed per choice of one of its columns, e.g. the items exported
+    per UN Register subcategory, or the cost of the assistance requested per topic."""
+
+    statistics = models.ForeignKey(
+        CycleStatistics, on_delete=models.CASCADE, related_name="table_totals"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    region = models.CharField(max_length=40, blank=True, default=ALL_REGIONS)
+    choice_column = models.CharField(max_length=64)
+    value_column = models.CharField(max_length=64, blank=True)
+    code = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    states = models.PositiveIntegerField()
+    total = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["question__position", "choice_column", "value_column", "region", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} {self.choice_column}={self.code}: {self.total}"
+
+
+class AssistanceEntry(models.Model):
+    """One State's request for, or offer of, assistance on one topic."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", "Requested"
+        OFFER = "offer", "Offered"
+
+    statistics = models.ForeignKey(
+        CycleStatistics, on_delete=models.CASCADE, related_name="assistance"
+    )
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    topic = models.CharField(max_length=64)
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    target_region = models.CharField(
+        max_length=40, blank=True, help_text="Offers: the region the offer is for, if stated"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["topic", "kind", "country__sort_key", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.topic}: {self.country_id}"
+
+
+class AssistanceMatch(models.Model):
+    """A requesting State paired with a State offering assistance on the same topic."""
+
+    statistics = models.ForeignKey(
+        CycleStatistics, on_delete=models.CASCADE, related_name="matches"
+    )
+    topic = models.CharField(max_length=64)
+    requester = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    offerer = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    same_region = models.BooleanField(
+        help_text="The offer is for the requester's region, or both States are in the same one"
+    )
+    rank = models.PositiveSmallIntegerField(help_text="1 for the best match of this request")
+
+    class Meta:
+        ordering = ["topic", "requester__sort_key", "rank"]
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.requester_id} ← {self.offerer_id}"

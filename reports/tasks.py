@@ -7,12 +7,18 @@ import logging
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from countries.models import Country
 from reports import notifications
-from reports.models import NationalReport, ReminderSent, ReportEvent, ReportingCycle
+from reports.models import (
+    NationalReport,
+    ReminderSent,
+    ReportEvent,
+    ReportingCycle,
+    StatisticsRun,
+)
 
 log = logging.getLogger(__name__)
 # Reminded: States with no report or a draft. A report returned for revision (or reopened) has
@@ -94,3 +100,53 @@ def _remind(cycle: ReportingCycle, country: Country, step: int, days_left: int) 
     reminder.save(update_fields=["sent_at", "recipients", "updated_at"])
     log.info("Reminder %s days before sent to %s (%s)", step, country, len(recipients))
     return count
+
+
+# -- statistics -------------------------------------------------------------------------------
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,  # a worker killed mid-compile: the task is delivered again
+    autoretry_for=DATABASE_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+)
+def compile_cycle_statistics(cycle_id: int, run_id: int | None = None, force: bool = False) -> str:
+    """Compile one cycle's statistics (nothing happens when its inputs did not change)."""
+    from reports.statistics.compile import compile_cycle
+
+    cycle = ReportingCycle.objects.filter(pk=cycle_id).first()
+    if cycle is None:
+        return "gone"
+    run = StatisticsRun.objects.filter(pk=run_id, cycle=cycle).first() if run_id else None
+    if run is not None and run.status in (
+        StatisticsRun.Status.DONE,
+        StatisticsRun.Status.UNCHANGED,
+    ):
+        return run.status  # delivered twice: the first delivery did the work
+    try:
+        return compile_cycle(cycle, run=run, force=force).status
+    except DATABASE_ERRORS:
+        raise  # retried
+    except Exception:
+        return (
+            StatisticsRun.Status.FAILED
+        )  # kept on the run with its reason; a retry would fail alike
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def compile_all_statistics(force: bool = False) -> dict[int, str]:
+    """Compile every cycle in turn, oldest first (what changed is recompiled, the rest skipped)."""
+    from reports.statistics.compile import compile_cycle, waiting_run
+
+    results = {}
+    for cycle in ReportingCycle.objects.order_by("year"):
+        try:
+            run = compile_cycle(cycle, run=waiting_run(cycle), force=force, reason="all cycles")
+            results[cycle.year] = run.status
+        except Exception:
+            results[cycle.year] = StatisticsRun.Status.FAILED
+    return results

@@ -136,6 +136,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_deadline_reminders",
         "schedule": 6 * 60 * 60,  # every six hours; each reminder still goes out only once
     },
+    "statistics-all-cycles": {
+        # A safety net: compiles queued while the broker was down, and anything changed outside
+        # the workflow. Cycles whose inputs did not change are skipped at once.
+        "task": "reports.tasks.compile_all_statistics",
+        "schedule": 60 * 60,
+    },
 }
 # Links in e-mails point here.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -9,11 +9,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from reports import access
-from reports.models import NationalReport, Question, Revision
+from reports.models import CountingRule, NationalReport, Question, Revision
 from reports.progress import load_states, missing_required, visibility
 from reports.report_forms import jsonable
 from reports.selectors import report_answer_values
 from reports.services.workflow import record_transition
+from reports.statistics.compile import request_compile
+from reports.statistics.rows import write_revision_rows
 
 
 class SubmissionRefused(Exception):
@@ -86,13 +88,18 @@ def submit_report(*, report: NationalReport, user) -> Revision:
         report.submitted_by = user
         report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
         record_transition(report, user, from_status, f"Revision {number}")
+        write_revision_rows([revision])
+        if report.cycle.counting_rule == CountingRule.SUBMITTED:
+            request_compile(report.cycle, reason=f"{report.country} submitted", user=user)
     return revision
 
 
 def recall_report(*, report: NationalReport, user) -> NationalReport:
     """Take a submission back to draft while the secretariat has not started its review."""
     with transaction.atomic():
-        report = NationalReport.objects.select_for_update().get(pk=report.pk)
+        report = (
+            NationalReport.objects.select_for_update().select_related("cycle").get(pk=report.pk)
+        )
         if not access.can_recall(user, report):
             raise SubmissionRefused(
                 "Only the country's submitter can recall a report, and only until the "
@@ -111,4 +118,6 @@ def recall_report(*, report: NationalReport, user) -> NationalReport:
         report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
         # The focal points recalled it themselves: nobody needs an e-mail about it.
         record_transition(report, user, NationalReport.Status.SUBMITTED, "Recalled", notify=False)
+        if report.cycle.counting_rule == CountingRule.SUBMITTED:
+            request_compile(report.cycle, reason=f"{report.country} recalled", user=user)
     return report

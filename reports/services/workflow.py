@@ -12,7 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from reports import access
-from reports.models import Comment, NationalReport, Question, ReportEvent, Revision
+from reports.models import (
+    Comment,
+    CountingRule,
+    NationalReport,
+    Question,
+    ReportEvent,
+    Revision,
+)
+from reports.statistics.compile import request_compile
 
 Status = NationalReport.Status
 
@@ -124,6 +132,9 @@ def accept_report(*, report: NationalReport, user) -> NationalReport:
         report.status = Status.ACCEPTED
         report.save(update_fields=["status", "current_revision", "updated_at"])
         record_transition(report, user, Status.UNDER_REVIEW)
+        if report.cycle.counting_rule == CountingRule.ACCEPTED:
+            # Only this cycle is recompiled; its other cycles' results stay as they are.
+            request_compile(report.cycle, reason=f"{report.country} accepted", user=user)
     return report
 
 
