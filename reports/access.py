@@ -51,6 +51,20 @@ def can_publish(user) -> bool:
     return staff_role(user) == StaffRole.ADMINISTRATOR
 
 
+def can_view_statistics(user) -> bool:
+    """The compiled statistics (every State's answers in aggregate) are for the secretariat."""
+    return is_secretariat(user)
+
+
+def can_compile_statistics(user) -> bool:
+    return can_review(user)
+
+
+def can_change_statistics_settings(user) -> bool:
+    """Which reports count, and whether the headline numbers are public: administrators."""
+    return can_publish(user)
+
+
 def active_memberships(user) -> QuerySet[CountryMembership]:
     if not user.is_authenticated:
         return CountryMembership.objects.none()

@@ -724,7 +724,7 @@ class CycleStatistics(models.Model):
         ReportingCycle, on_delete=models.CASCADE, related_name="statistics"
     )
     fingerprint = models.CharField(max_length=64)
-    counting_rule = models.CharField(max_length=10)
+    counting_rule = models.CharField(max_length=10, choices=CountingRule.choices)
     computed_at = models.DateTimeField()
     states_total = models.PositiveIntegerField()
     reports_counted = models.PositiveIntegerField()
@@ -810,6 +810,28 @@ class QuestionStatistic(models.Model):
     @property
     def answered_share(self) -> float:
         return self.answered / self.shown if self.shown else 0.0
+
+
+class SectionStatistic(models.Model):
+    """How many counted reports answered at least one question of a section (a topic)."""
+
+    statistics = models.ForeignKey(
+        CycleStatistics, on_delete=models.CASCADE, related_name="sections"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    region = models.CharField(max_length=40, blank=True, default=ALL_REGIONS)
+    reports = models.PositiveIntegerField(help_text="Counted reports in scope")
+    reported = models.PositiveIntegerField(help_text="Reports answering at least one question")
+
+    class Meta:
+        ordering = ["section__position", "region"]
+
+    def __str__(self) -> str:
+        return f"{self.section_id} {self.region or 'all'}: {self.reported} of {self.reports}"
+
+    @property
+    def share(self) -> float:
+        return self.reported / self.reports if self.reports else 0.0
 
 
 class ChoiceStatistic(models.Model):

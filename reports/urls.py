@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import focal, public, review, workbook
+from reports.views import focal, public, review, statistics, workbook
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -18,6 +18,41 @@ urlpatterns = [
     path("review/reports/<int:report_id>/transition/", review.transition, name="review-transition"),
     path("review/reports/<int:report_id>/diff/", review.diff, name="review-diff"),
     path("review/reports/<int:report_id>/history/", review.history, name="review-history"),
+    path("review/statistics/", statistics.index, name="statistics-index"),
+    path(
+        "review/statistics/compile-all/", statistics.compile_all_view, name="statistics-compile-all"
+    ),
+    path("review/statistics/<int:year>/", statistics.cycle_page, name="statistics-cycle"),
+    path(
+        "review/statistics/<int:year>/compile/",
+        statistics.compile_view,
+        name="statistics-compile",
+    ),
+    path(
+        "review/statistics/<int:year>/settings/",
+        statistics.settings_view,
+        name="statistics-settings",
+    ),
+    path(
+        "review/statistics/<int:year>/status.json",
+        statistics.status_view,
+        name="statistics-status",
+    ),
+    path(
+        "review/statistics/<int:year>/charts/<str:name>.svg",
+        statistics.chart_view,
+        name="statistics-chart",
+    ),
+    path(
+        "review/statistics/<int:year>/statistics.xlsx",
+        statistics.xlsx_view,
+        name="statistics-xlsx",
+    ),
+    path(
+        "review/statistics/<int:year>/<str:table>.csv",
+        statistics.csv_view,
+        name="statistics-csv",
+    ),
     path("reports/<int:report_id>/comments/", review.comment, name="report-comment"),
     path("questionnaires/<str:code>/", public.questionnaire_detail, name="questionnaire-detail"),
     path("my-reports/", focal.my_reports, name="my-reports"),

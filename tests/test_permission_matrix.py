@@ -13,6 +13,7 @@ from reports.services import start_report
 from reports.services.attachments import add_attachment
 from reports.services.submission import submit_report
 from reports.services.workflow import accept_report, publish_report, start_review
+from reports.statistics.compile import compile_cycle
 from tests.conftest import _member, fill_required
 from tests.factories import country
 from tests.helpers import question
@@ -46,6 +47,7 @@ def world(
     start_review(report=france, user=secretariat_reviewer)
     accept_report(report=france, user=secretariat_reviewer)
     publish_report(report=france, user=secretariat_admin)
+    compile_cycle(open_cycle)
     users = {
         "contributor": contributor,
         "submitter": submitter,
@@ -68,6 +70,10 @@ def matrix(w):
     g, f, a = w["ghana"].pk, w["france"].pk, w["attachment"].pk
     gha_country = country("GHA").pk
     public = {"anonymous": 200, "gha": 200, "mexico": 200, "staff": 200}
+    staff_page = {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 200}
+    staff_page_post = {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 405}
+    staff_action_get = {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 405}
+    staff_action = {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 302}
     return {
         ("home", ()): (public, {"*": 405}),
         ("questionnaire-detail", ("2026.1",)): (public, {"*": 405}),
@@ -157,6 +163,17 @@ def matrix(w):
             {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 200},
             {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 405},
         ),
+        ("statistics-index", ()): (staff_page, staff_page_post),
+        ("statistics-cycle", (2026,)): (staff_page, staff_page_post),
+        ("statistics-status", (2026,)): (staff_page, staff_page_post),
+        ("statistics-chart", (2026, "regions")): (staff_page, staff_page_post),
+        ("statistics-chart", (2026, "trend")): (staff_page, staff_page_post),
+        ("statistics-xlsx", (2026,)): (staff_page, staff_page_post),
+        ("statistics-csv", (2026, "assistance")): (staff_page, staff_page_post),
+        # Observers are told they may not; the page redirects back either way.
+        ("statistics-compile", (2026,)): (staff_action_get, staff_action),
+        ("statistics-compile-all", ()): (staff_action_get, staff_action),
+        ("statistics-settings", (2026,)): (staff_action_get, staff_action),
         # Last: a submitter's recall succeeds and changes the report's status.
         ("report-recall", (g,)): (
             {"anonymous": 302, "*": 405},

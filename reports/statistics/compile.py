@@ -36,6 +36,7 @@ from reports.models import (
     RevisionAnswer,
     RevisionCell,
     RevisionChoice,
+    SectionStatistic,
     StatisticsRun,
     TableTotal,
 )
@@ -72,6 +73,7 @@ class Compiled:
     stats: CycleStatistics
     groupings: list[GroupingStatistic] = field(default_factory=list)
     questions: list[QuestionStatistic] = field(default_factory=list)
+    sections: list[SectionStatistic] = field(default_factory=list)
     choices: list[ChoiceStatistic] = field(default_factory=list)
     table_totals: list[TableTotal] = field(default_factory=list)
     assistance: list[AssistanceEntry] = field(default_factory=list)
@@ -149,6 +151,7 @@ def _swap_in(cycle: ReportingCycle, compiled: Compiled) -> None:
         for model, rows in (
             (GroupingStatistic, compiled.groupings),
             (QuestionStatistic, compiled.questions),
+            (SectionStatistic, compiled.sections),
             (ChoiceStatistic, compiled.choices),
             (TableTotal, compiled.table_totals),
             (AssistanceEntry, compiled.assistance),
@@ -200,6 +203,7 @@ def _compute(cycle: ReportingCycle, inputs: dict, run: StatisticsRun | None) -> 
     compiled.questions, compiled.choices = _question_statistics(
         revision_ids, questions, reports_in_region
     )
+    compiled.sections = _section_statistics(revision_ids, cycle, reports_in_region)
     _progress(run, 60, "Adding up tables")
     compiled.table_totals = _table_totals(revision_ids, questions)
     _progress(run, 75, "Matching assistance requested and offered")
@@ -334,6 +338,34 @@ def _question_statistics(
     return question_rows, choice_rows
 
 
+def _section_statistics(
+    revision_ids: list[int], cycle: ReportingCycle, reports_in_region: dict[str, int]
+) -> list[SectionStatistic]:
+    """Reports that answered at least one question of each section, per region and overall."""
+    rows = (
+        RevisionAnswer.objects.filter(revision_id__in=revision_ids)
+        .values("question__section_id", region=F(REGION))
+        .annotate(reported=Count("revision", distinct=True))
+        .order_by()
+    )
+    reported: dict[tuple[int, str], int] = defaultdict(int)
+    for row in rows:
+        # A State is in one region, so the regional counts add up to the overall one.
+        reported[(row["question__section_id"], row["region"])] += row["reported"]
+        reported[(row["question__section_id"], ALL_REGIONS)] += row["reported"]
+    return [
+        SectionStatistic(
+            section=section,
+            region=region,
+            reports=reports,
+            reported=reported.get((section.pk, region), 0),
+        )
+        for section in cycle.questionnaire.sections.order_by("position")
+        for region, reports in reports_in_region.items()
+        if reports
+    ]
+
+
 def _medians(answers) -> dict[tuple[int, str], float]:
     numeric = answers.filter(value_int__isnull=False)
     if connection.vendor == "postgresql":
@@ -392,6 +424,10 @@ def _shown_counts(
                 .annotate(n=Count("revision", distinct=True))
                 .order_by()
             )
+            # A region where no report ticked a trigger code was shown it zero times (not
+            # "every report", the default of questions without a condition).
+            for region in reports_in_region:
+                shown[(question.pk, region)] = 0
             for row in rows:
                 shown[(question.pk, row["region"])] = row["n"]
                 shown[(question.pk, ALL_REGIONS)] = (
@@ -594,7 +630,9 @@ def _assistance(
 # -- asking for a compile -----------------------------------------------------------------------
 
 
-def request_compile(cycle: ReportingCycle, *, reason: str, user=None) -> StatisticsRun:
+def request_compile(
+    cycle: ReportingCycle, *, reason: str, user=None, force: bool = False
+) -> StatisticsRun:
     """Queue a compile of the cycle's statistics once the current transaction commits.
 
     A compile already waiting in the queue is reused, so a burst of acceptances queues one task.
@@ -608,13 +646,13 @@ def request_compile(cycle: ReportingCycle, *, reason: str, user=None) -> Statist
         .order_by("-created_at")
         .first()
     )
-    if waiting is not None:
+    if waiting is not None and not force:
         return waiting
     run = StatisticsRun.objects.create(cycle=cycle, reason=reason, requested_by=user)
 
     def enqueue() -> None:
         try:
-            compile_cycle_statistics.delay(cycle.pk, run.pk)
+            compile_cycle_statistics.delay(cycle.pk, run.pk, force)
         except Exception:  # the broker is down: the periodic compile will run it
             log.exception("Could not queue the statistics compile of %s", cycle.year)
 

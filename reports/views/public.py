@@ -14,6 +14,7 @@ from reports.selectors import (
     questionnaire_sections,
     questionnaire_versions,
 )
+from reports.statistics.selectors import public_headline
 
 
 @require_safe
@@ -67,7 +68,9 @@ def public_cycle(request: HttpRequest, year: int) -> HttpResponse:
     for report in reports:
         regions.setdefault(report.country.report_region, []).append(report)
     return render(
-        request, "reports/public/cycle.html", {"cycle": cycle, "regions": regions.items()}
+        request,
+        "reports/public/cycle.html",
+        {"cycle": cycle, "regions": regions.items(), "headline": public_headline(cycle)},
     )
 
 

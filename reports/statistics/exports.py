@@ -1,0 +1,356 @@
+"""A cycle's statistics as tables: one XLSX workbook (a sheet per table) or one CSV per table.
+
+The same tables feed both formats, so a number is the same wherever it is read. Free text typed
+by focal points (assistance descriptions) is written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from countries.models import Country
+from reports.models import (
+    ALL_REGIONS,
+    ChoiceStatistic,
+    CycleStatistics,
+    QuestionStatistic,
+    SectionStatistic,
+    TableTotal,
+    answer_choices,
+)
+from reports.statistics import selectors
+from reports.workbook import FORMULA_STARTS
+
+Cell = str | int | float | None
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]]
+
+
+def _region(code: str, names: dict[str, str]) -> str:
+    return "All regions" if code == ALL_REGIONS else names.get(code, code)
+
+
+def _summary(stats: CycleStatistics, names: dict[str, str]) -> Table:
+    cycle = stats.cycle
+    rows: list[list[Cell]] = [
+        ["Cycle", cycle.year],
+        ["Meeting", cycle.meeting_name],
+        ["Reports counted", stats.get_counting_rule_display()],
+        ["Computed at", stats.computed_at.strftime("%Y-%m-%d %H:%M UTC")],
+        ["States", stats.states_total],
+        ["States that reported", stats.reports_counted],
+        ["Reporting rate (per cent)", selectors.percent(stats.reports_counted, stats.states_total)],
+        ["First-time reporters", len(stats.first_time)],
+        [
+            f"Reported in {stats.previous_year} but not in {cycle.year}"
+            if stats.previous_year
+            else "Reported in the previous cycle but not in this one",
+            len(stats.lapsed),
+        ],
+    ]
+    return Table("summary", TABLE_TITLES["summary"], ["Measure", "Value"], rows)
+
+
+def _groupings(stats: CycleStatistics, names: dict[str, str]) -> Table:
+    rows = [
+        [
+            grouping.get_kind_display(),
+            grouping.name,
+            grouping.states,
+            grouping.reported,
+            selectors.percent(grouping.reported, grouping.states),
+            grouping.first_time,
+        ]
+        for grouping in stats.groupings.all()
+    ]
+    headers = ["Grouping", "Name", "States", "Reported", "Per cent", "First-time reporters"]
+    return Table("regions", TABLE_TITLES["regions"], headers, rows)
+
+
+def _states(stats: CycleStatistics, names: dict[str, str]) -> Table:
+    reporters, first, lapsed = set(stats.reporters), set(stats.first_time), set(stats.lapsed)
+    rows = [
+        [
+            country.iso3,
+            country.un_name,
+            country.report_region.name,
+            country.regional_group.name if country.regional_group else "",
+            "yes" if country.iso3 in reporters else "no",
+            "yes" if country.iso3 in first else "",
+            "yes" if country.iso3 in lapsed else "",
+        ]
+        for country in Country.objects.with_groupings().order_by("sort_key")
+    ]
+    headers = ["ISO3", "State", "Region", "Regional group", "Reported", "First time", "Lapsed"]
+    return Table("states", TABLE_TITLES["states"], headers, rows)
+
+
+def _sections(stats: CycleStatistics, names: dict[str, str]) -> Table:
+    rows = [
+        [
+            stat.section.code,
+            stat.section.title,
+            _region(stat.region, names),
+            stat.reports,
+            stat.reported,
+            selectors.percent(stat.reported, stat.reports),
+        ]
+        for stat in SectionStatistic.objects.filter(statistics=stats).select_related("section")
+    ]
+    headers = ["Section", "Title", "Region", "Reports", "Reports answering", "Per cent"]
+    return Table("sections", TABLE_TITLES["sections"], headers, rows)
+
+
+def _questions(stats: CycleStatistics, names: dict[str, str]) -> Table:
+    rows = [
+        [
+            stat.question.code,
+            stat.question.text,
+            _region(stat.region, names),
+            stat.reports,
+            stat.shown,
+            stat.answered,
+            selectors.percent(stat.answered, stat.shown),
+            stat.numeric_count or None,
+            stat.numeric_sum,
+            stat.numeric_median,
+            stat.numeric_min,
+            stat.numeric_max,
+        ]
+        for stat in QuestionStatistic.objects.filter(statistics=stats).select_related("question")
+    ]
+    headers = [
+        "Question",
+        "Text",
+        "Region",
+        "Reports",
+        "Shown to",
+        "Answered",
+        "Per cent answered",
+        "Numbers given",
+        "Sum",
+        "Median",
+        "Minimum",
+        "Maximum",
+    ]
+    return Table("questions", TABLE_TITLES["questions"], headers, rows)
+
+
+def _choices(stats: CycleStatistics, names: dict[str, str]) -> Table:
+    answered = {
+        (question_id, region): count
+        for question_id, region, count in QuestionStatistic.objects.filter(
+            statistics=stats
+        ).values_list("question_id", "region", "answered")
+    }
+    rows = []
+    labels: dict[int, dict[str, str]] = {}
+    for stat in ChoiceStatistic.objects.filter(statistics=stats).select_related("question"):
+        question = stat.question
+        if question.pk not in labels:
+            labels[question.pk] = {
+                c["code"]: c["label"]
+                for c in answer_choices(question.type, question.choices, question.allow_other)
+            }
+        rows.append(
+            [
+                question.code,
+                _region(stat.region, names),
+                stat.code,
+                labels[question.pk].get(stat.code, stat.code),
+                stat.count,
+                selectors.percent(stat.count, answered.get((question.pk, stat.region))),
+            ]
+        )
+    headers = ["Question", "Region", "Choice", "Label", "Reports", "Per cent of answers"]
+    return Table("choices", TABLE_TITLES["choices"], headers, rows)
+
+
+def _table_totals(stats: CycleStatistics, names: dict[str, str]) -> Table:
+    rows = []
+    labels: dict[tuple[int, str], dict[str, str]] = {}
+    for total in TableTotal.objects.filter(statistics=stats).select_related("question"):
+        key = (total.question_id, total.choice_column)
+        if key not in labels:
+            column = next(
+                (c for c in total.question.columns if c["code"] == total.choice_column), {}
+            )
+            labels[key] = {c["code"]: c["label"] for c in column.get("choices", [])}
+        rows.append(
+            [
+                total.question.code,
+                total.choice_column,
+                total.code,
+                labels[key].get(total.code, total.code),
+                _region(total.region, names),
+                total.value_column,
+                total.rows,
+                total.states,
+                total.total,
+            ]
+        )
+    headers = [
+        "Question",
+        "Column",
+        "Category",
+        "Label",
+        "Region",
+        "Number column",
+        "Rows",
+        "States",
+        "Total",
+    ]
+    return Table("tables", TABLE_TITLES["tables"], headers, rows)
+
+
+def _assistance(stats: CycleStatistics, names: dict[str, str]) -> Table:
+    rows = [
+        [
+            entry.topic,
+            entry.get_kind_display(),
+            entry.country.un_name,
+            entry.country.report_region.name,
+            entry.target_region,
+            entry.description,
+        ]
+        for entry in stats.assistance.select_related("country__report_region")
+    ]
+    headers = ["Topic", "Requested or offered", "State", "Region", "Offered for", "Description"]
+    return Table("assistance", TABLE_TITLES["assistance"], headers, rows)
+
+
+def _matches(stats: CycleStatistics, names: dict[str, str]) -> Table:
+    rows = [
+        [
+            match.topic,
+            match.requester.un_name,
+            match.rank,
+            match.offerer.un_name,
+            "yes" if match.same_region else "no",
+        ]
+        for match in stats.matches.select_related("requester", "offerer")
+    ]
+    headers = ["Topic", "Requesting State", "Rank", "Offering State", "Same region"]
+    return Table("matches", TABLE_TITLES["matches"], headers, rows)
+
+
+def _trend(stats: CycleStatistics, names: dict[str, str]) -> Table:
+    points = selectors.trend(up_to=stats.cycle)
+    section_codes = list(
+        stats.cycle.questionnaire.sections.order_by("position").values_list("code", flat=True)
+    )
+    region_codes = list(names)
+    yes_codes = [q.code for q in selectors.trend_questions(stats.cycle)]
+    rows = [
+        [
+            point.year,
+            point.meeting,
+            point.reports,
+            point.percent,
+            *(point.regions.get(code, 0) for code in region_codes),
+            *(point.sections.get(code) for code in section_codes),
+            *(point.yes.get(code) for code in yes_codes),
+        ]
+        for point in points
+    ]
+    headers = [
+        "Cycle",
+        "Meeting",
+        "Reports",
+        "Per cent of States",
+        *(names[code] for code in region_codes),
+        *(f"Section {code} answered (per cent)" for code in section_codes),
+        *(f"{code} yes (per cent)" for code in yes_codes),
+    ]
+    return Table("trends", TABLE_TITLES["trends"], headers, rows)
+
+
+BUILDERS: dict[str, Callable[[CycleStatistics, dict[str, str]], Table]] = {
+    "summary": _summary,
+    "regions": _groupings,
+    "states": _states,
+    "sections": _sections,
+    "questions": _questions,
+    "choices": _choices,
+    "tables": _table_totals,
+    "assistance": _assistance,
+    "matches": _matches,
+    "trends": _trend,
+}
+TABLE_TITLES = {
+    "summary": "Summary",
+    "regions": "By region and group",
+    "states": "States",
+    "sections": "Topics (sections)",
+    "questions": "Questions",
+    "choices": "Choices",
+    "tables": "Table totals",
+    "assistance": "Assistance",
+    "matches": "Assistance matches",
+    "trends": "Trends",
+}
+
+
+def _names() -> dict[str, str]:
+    from countries.models import ReportRegion
+
+    return dict(ReportRegion.objects.order_by("order", "code").values_list("code", "name"))
+
+
+def build_table(stats: CycleStatistics, slug: str) -> Table:
+    return BUILDERS[slug](stats, _names())
+
+
+def _text_safe(value: Cell) -> Cell:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def as_csv(table: Table) -> bytes:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # spreadsheet programs then read the file as UTF-8
+    writer = csv.writer(buffer)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow(["" if cell is None else _text_safe(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def as_xlsx(stats: CycleStatistics) -> bytes:
+    names = _names()
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for builder in BUILDERS.values():
+        table = builder(stats, names)
+        sheet = workbook.create_sheet(table.title[:31])
+        sheet.append(table.headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(row)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"  # text typed by a focal point is never a formula
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(table.headers, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(
+                max(len(header) + 2, 10), 60
+            )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
