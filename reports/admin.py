@@ -12,6 +12,7 @@ from reports.models import (
     QuestionnaireVersion,
     ReportingCycle,
     Section,
+    StatisticsRun,
 )
 from reports.services import copy_questionnaire_version
 from reports.services.workflow import (
@@ -182,6 +183,8 @@ class ReportingCycleAdmin(admin.ModelAdmin):
         "closes_on",
         "questionnaire",
         "report_total",
+        "counting_rule",
+        "statistics_public",
     ]
     list_select_related = ["questionnaire"]
     readonly_fields = ["created_at", "updated_at"]
@@ -254,3 +257,32 @@ class NationalReportAdmin(admin.ModelAdmin):
     @admin.action(description="Publish the selected reports")
     def publish_action(self, request, queryset):
         self._transition(request, queryset, publish_report, "published.")
+
+
+@admin.register(StatisticsRun)
+class StatisticsRunAdmin(admin.ModelAdmin):
+    """Every compile of a cycle's statistics, read-only: the dashboard is where staff recompile."""
+
+    list_display = ["cycle", "status", "progress", "reason", "requested_by", "created_at", "error"]
+    list_filter = ["status", "cycle"]
+    list_select_related = ["cycle", "requested_by"]
+    actions = ["compile_again"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Compile these cycles again")
+    def compile_again(self, request, queryset):
+        from reports import access
+        from reports.statistics.compile import request_compile
+
+        if not access.can_compile_statistics(request.user):
+            self.message_user(request, "Only reviewers and administrators.", messages.ERROR)
+            return
+        cycles = {run.cycle for run in queryset}
+        for cycle in cycles:
+            request_compile(cycle, reason="admin action", user=request.user, force=True)
+        self.message_user(request, f"{len(cycles)} cycle(s) queued for compiling.")

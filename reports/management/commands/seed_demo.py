@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.demo import DEMO_PASSWORD, create_demo_users, load_reference_data, seed_demo_history
+from reports.models import ReportingCycle
 from reports.questionnaire_files import QuestionnaireFileError
 from reports.services import QuestionnaireFrozenError
+from reports.statistics.compile import compile_cycle
 
 
 class Command(BaseCommand):
@@ -19,6 +21,10 @@ class Command(BaseCommand):
         created = seed_demo_history()
         for year, count in sorted(created.items()):
             self.stdout.write(f"Cycle {year}: {count} demo reports created.")
+        # The statistics pages then have numbers at once (cycles that did not change are skipped).
+        for cycle in ReportingCycle.objects.order_by("year"):
+            compile_cycle(cycle, reason="seed_demo")
+        self.stdout.write("Statistics compiled for every cycle.")
         logins = create_demo_users()
         self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
