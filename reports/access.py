@@ -7,7 +7,7 @@ there.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from countries.models import Country, CountryMembership
@@ -95,20 +95,32 @@ def visible_reports(user, queryset: QuerySet[NationalReport] | None = None):
         return queryset.none()
     if is_secretariat(user):
         return queryset
-    return queryset.filter(
-        country__memberships__user=user, country__memberships__is_active=True
-    ).distinct()
+    # A person has at most one membership per country (a unique constraint), so this join
+    # never repeats a report and needs no DISTINCT.
+    return queryset.filter(country__memberships__user=user, country__memberships__is_active=True)
 
 
 def report_for(user, report_id: int, *, for_update: bool = False) -> NationalReport:
-    """The report if the user may see it; otherwise 404, as for a report that does not exist."""
+    """The report if the user may see it; otherwise 404, as for a report that does not exist.
+
+    For focal points the same query reads their role for the report's country (from the
+    membership the gate joins anyway), so the `can_*` checks that follow need no query.
+    """
+    if not user.is_authenticated:
+        raise Http404("No such report")
     queryset = NationalReport.objects.for_user(user).select_related("country", "cycle")
+    focal_point = not is_secretariat(user)
+    if focal_point:
+        queryset = queryset.annotate(user_country_role=F("country__memberships__role"))
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     try:
-        return queryset.get(pk=report_id)
+        report = queryset.get(pk=report_id)
     except (NationalReport.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such report") from exc
+    if focal_point:
+        _role_cache(user)[report.country_id] = report.user_country_role
+    return report
 
 
 def can_edit(user, report: NationalReport) -> bool:
