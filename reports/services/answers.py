@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.utils import timezone
 
 from countries.models import Country
 from reports.access import EDITABLE_STATUSES
@@ -124,14 +124,25 @@ def _copy_answers(*, source: NationalReport, target: NationalReport) -> int:
     return bulk_store_answers(items, prefilled_from_year=source.cycle.year)
 
 
-def _stored_value(question: Question, answer: Answer | None) -> tuple[Any, int]:
-    """(clean value or None, version; 0 when unanswered) of an answer fetched with its rows."""
-    if answer is None:
-        return None, 0
-    value = value_from_rows(
-        question, answer, [c.code for c in answer.selected.all()], list(answer.cells.all())
-    )
-    return value, answer.version
+# The child rows each type of answer keeps; other types have none, so they are never read.
+_SELECTED_TYPES = frozenset({QuestionType.MULTI_CHOICE})
+_CELL_TYPES = frozenset({QuestionType.TABLE, QuestionType.CONTACT})
+
+
+def _stored_answer(report: NationalReport, question: Question) -> tuple[Answer | None, Any, int]:
+    """(the answer or None, its clean value or None, version; 0 when unanswered).
+
+    Reads the choice and cell rows only for the types that have them.
+    """
+    existing = Answer.objects.filter(report=report, question=question).order_by().first()
+    if existing is None:
+        return None, None, 0
+    selected = cells = []
+    if question.type in _SELECTED_TYPES:
+        selected = list(existing.selected.order_by("id").values_list("code", flat=True))
+    elif question.type in _CELL_TYPES:
+        cells = list(existing.cells.order_by("row", "id"))
+    return existing, value_from_rows(question, existing, selected, cells), existing.version
 
 
 def save_answer(
@@ -157,13 +168,10 @@ def save_answer(
         )
     value = clean_answer(question, value)
     with transaction.atomic():
+        # Every answer write takes this lock first, so from here on nobody else changes the
+        # report's answers until the transaction ends: what is read below stays true.
         lock_editable_report(report.pk, "Answers can change")
-        existing = (
-            Answer.objects.filter(report=report, question=question)
-            .prefetch_related("selected", "cells")
-            .first()
-        )
-        theirs, current_version = _stored_value(question, existing)
+        existing, theirs, current_version = _stored_answer(report, question)
         if value == theirs:
             # Nothing changes: no write, no new version, so colleagues editing get no conflict.
             return existing
@@ -188,11 +196,22 @@ def save_answer(
         else:
             for name, field_value in fields.items():
                 setattr(existing, name, field_value)
-            existing.version = F("version") + 1
-            existing.save()
-            existing.refresh_from_db(fields=["version"])
-            existing.selected.all().delete()
-            existing.cells.all().delete()
+            existing.version = current_version + 1
+            existing.updated_at = timezone.now()
+            # Guarded by the version read under the lock; a mismatch would be a writer that
+            # skipped the lock, and must not be overwritten silently.
+            changed = Answer.objects.filter(pk=existing.pk, version=current_version).update(
+                **{name: getattr(existing, name) for name in fields},
+                version=existing.version,
+                updated_at=existing.updated_at,
+            )
+            if not changed:
+                _, theirs, current_version = _stored_answer(report, question)
+                raise AnswerConflictError(question, theirs, current_version)
+            if question.type in _SELECTED_TYPES:
+                existing.selected.all().delete()
+            elif question.type in _CELL_TYPES:
+                existing.cells.all().delete()
             answer = existing
         AnswerChoice.objects.bulk_create(
             AnswerChoice(answer=answer, code=code) for code in rows.selected
