@@ -16,7 +16,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
@@ -25,8 +24,8 @@ from countries.models import Country
 from reports import access
 from reports.answers import AnswerValidationError, clean_answer
 from reports.files import ACCEPTED_EXTENSIONS, MAX_ATTACHMENT_BYTES, FileRefused
+from reports.form_html import question_html
 from reports.models import (
-    Attachment,
     NationalReport,
     Question,
     QuestionType,
@@ -46,7 +45,12 @@ from reports.report_forms import (
     readable,
     unchanged_by_user,
 )
-from reports.selectors import answer_records, questionnaire_of
+from reports.selectors import (
+    answer_records,
+    question_by_code,
+    questionnaire_of,
+    section_answers,
+)
 from reports.services import (
     AnswerConflictError,
     ReportNotEditableError,
@@ -188,9 +192,29 @@ def _visible_comments(report) -> dict[int | None, list]:
     return grouped
 
 
-def _report_context(request, report) -> dict:
+def _navigator(report, progress, current=None) -> list[dict]:
+    """The section list beside the form, ready to print (the page's hottest loop)."""
+    items = []
+    for p in progress:
+        is_current = current is not None and p.section.pk == current.pk
+        complete = p.complete
+        items.append(
+            {
+                "css": f"{'current' if is_current else ''} {'complete' if complete else ''}",
+                "current": is_current,
+                "url": reverse("report-section", args=[report.pk, p.section.code]),
+                "label": f"{p.section.code}. {p.section.title}",
+                "code": p.section.code,
+                "count": f"{p.answered_required}/{p.required}",
+            }
+        )
+    return items
+
+
+def _report_context(request, report, state=None, section=None) -> dict:
     sections, questions = questionnaire_of(report)
-    state = load_states([report.pk])[report.pk]
+    if state is None:
+        state = load_states([report.pk])[report.pk]
     progress = section_progress(sections, questions, state)
     return {
         "report": report,
@@ -198,6 +222,7 @@ def _report_context(request, report) -> dict:
         "questions": questions,
         "state": state,
         "progress": progress,
+        "navigator": _navigator(report, progress, section),
         "answered_required": sum(p.answered_required for p in progress),
         "required": sum(p.required for p in progress),
         "can_edit": access.can_edit(request.user, report),
@@ -249,33 +274,22 @@ def _question_views(report, questions, section, records, state, attachments, ove
     return views
 
 
-def _attachments_by_question(report, section=None) -> dict[int, list[Attachment]]:
-    queryset = report.attachments.current().order_by("created_at")
-    if section is not None:
-        queryset = queryset.filter(question__section=section)
-    grouped: dict[int, list[Attachment]] = {}
-    for attachment in queryset:
-        grouped.setdefault(attachment.question_id, []).append(attachment)
-    return grouped
-
-
 @login_required
 def section_page(request: HttpRequest, report_id: int, section_code: str) -> HttpResponse:
     report = access.report_for(request.user, report_id)
-    context = _report_context(request, report)
-    section = _section_or_404(context["sections"], section_code)
-    questions = context["questions"]
+    sections, questions = questionnaire_of(report)
+    section = _section_or_404(sections, section_code)
     overrides: dict[int, dict] = {}
     problems: list = []
     status = 200
     if request.method == "POST":
-        if not context["can_edit"]:
+        if not access.can_edit(request.user, report):
             return _not_editable(request, report)
         overrides, problems = _save_section(request, report, section, questions)
         if not problems:
             messages.success(request, "Your answers are saved.")
             target = request.POST.get("next_section")
-            if target and any(s.code == target for s in context["sections"]):
+            if target and any(s.code == target for s in sections):
                 return redirect("report-section", report_id=report.pk, section_code=target)
             url = reverse("report-section", args=[report.pk, section.code])
             add_row = request.POST.get("add_row", "")
@@ -288,15 +302,16 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
                 return redirect(f"{url}?{urlencode({'add_row': add_row})}#q-{add_row}")
             return redirect(url)
         status = 400
-        context.update(_report_context(request, report))  # progress after what did save
-    records = answer_records(report, section)
+    # Read after any save, so the page and its progress show what did save.
+    loaded = section_answers(report, section)
+    context = _report_context(request, report, loaded.state, section)
     views = _question_views(
         report,
         questions,
         section,
-        records,
-        context["state"],
-        _attachments_by_question(report, section),
+        loaded.records,
+        loaded.state,
+        loaded.attachments,
         overrides,
     )
     context["problems"] = problems
@@ -304,9 +319,13 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
     for view in views:
         view.comments = comments.get(view.question.pk, [])
     add_row = request.GET.get("add_row")
+    can_edit = context["can_edit"]
     for view in views:
         if view.code == add_row and view.question.type == QuestionType.TABLE:
             view.extra_rows = 1
+        view.html = question_html(
+            view, can_edit=can_edit, report=report, request=request, **UPLOAD_HINTS
+        )
     position = [s.code for s in context["sections"]].index(section.code)
     context.update(
         {
@@ -420,13 +439,7 @@ def autosave(request: HttpRequest, report_id: int) -> JsonResponse:
             {"status": "not_editable", "message": "This report can no longer be changed."},
             status=403,
         )
-    question = (
-        Question.objects.filter(
-            version_id=report.cycle.questionnaire_id, code=request.POST.get("question", "")
-        )
-        .select_related("show_if_question")
-        .first()
-    )
+    question = question_by_code(report, request.POST.get("question", ""))
     if question is None or question.type == QuestionType.FILE or not posted(question, request.POST):
         return JsonResponse(
             {"status": "invalid", "message": "Unknown question; please reload the page."},
@@ -477,21 +490,12 @@ def _question_html(request, report, question) -> str:
     """The question's block as stored now (for "use theirs" after a conflict)."""
     sections, questions = questionnaire_of(report)
     section = next(s for s in sections if s.pk == question.section_id)
-    state = load_states([report.pk])[report.pk]
+    loaded = section_answers(report, section)
     views = _question_views(
-        report,
-        questions,
-        section,
-        answer_records(report),
-        state,
-        _attachments_by_question(report, section),
+        report, questions, section, loaded.records, loaded.state, loaded.attachments
     )
     view = next(v for v in views if v.question.pk == question.pk)
-    return render_to_string(
-        "reports/focal/question.html",
-        {"view": view, "can_edit": True, "report": report, **UPLOAD_HINTS},
-        request=request,
-    )
+    return question_html(view, can_edit=True, report=report, request=request, **UPLOAD_HINTS)
 
 
 # -- attachments ---------------------------------------------------------------------------
