@@ -37,6 +37,24 @@ def test_a_change_is_saved_and_gets_a_new_version(client, submitter, ghana_repor
     assert report_answer_values(ghana_report) == {"1.1": "no"}
 
 
+def test_progress_comes_back_whenever_a_count_can_change(client, submitter, ghana_report):
+    client.force_login(submitter)
+    parent, follow_up = question(ghana_report, "1.1"), question(ghana_report, "1.1.1")
+    assert "progress" in autosave(client, ghana_report, parent, **{"": "yes"}).json()
+    # Follow-ups depend on the parent: every change of it may show or hide them.
+    changed = autosave(client, ghana_report, parent, version=1, **{"": "developing"}).json()
+    assert changed["progress"]["1"] == [1, 6]
+    first = autosave(client, ghana_report, follow_up, **{"": "A commission"}).json()
+    assert first["progress"]["1"] == [1, 6]
+    # An answer that stays an answer, of a question nothing depends on: nothing to recount.
+    edited = autosave(client, ghana_report, follow_up, version=1, **{"": "A new commission"})
+    assert edited.json()["status"] == "saved"
+    assert "progress" not in edited.json()
+    removed = autosave(client, ghana_report, follow_up, version=2, **{"": ""}).json()
+    assert removed["status"] == "saved"
+    assert removed["progress"]["1"] == [1, 6]
+
+
 def test_a_wrong_value_gets_a_message_and_the_saved_one_stays(client, submitter, ghana_report):
     client.force_login(submitter)
     q = question(ghana_report, "9.3")

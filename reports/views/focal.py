@@ -472,18 +472,25 @@ def autosave(request: HttpRequest, report_id: int) -> JsonResponse:
         )
     except ReportNotEditableError as error:
         return JsonResponse({"status": "not_editable", "message": str(error)}, status=403)
+    saved = {
+        "status": "saved",
+        "version": answer.version if answer else 0,
+        "original": fingerprint(clean_answer(question, value)),
+        "saved_at": (answer.updated_at if answer else report.updated_at).isoformat(),
+    }
     sections, questions = questionnaire_of(report)
-    progress = section_progress(sections, questions, load_states([report.pk])[report.pk])
-    return JsonResponse(
-        {
-            "status": "saved",
-            "version": answer.version if answer else 0,
-            "original": fingerprint(clean_answer(question, value)),
-            "saved_at": (answer.updated_at if answer else report.updated_at).isoformat(),
-            "progress": {p.section.code: [p.answered_required, p.required] for p in progress},
-            "answered_required": sum(p.answered_required for p in progress),
-        }
-    )
+    # Counts change only when a question gains or loses its answer (version 1: just created,
+    # or unchanged, which costs a needless count at worst) or when follow-ups depend on it.
+    # Otherwise, as for most saves while typing, the page keeps the progress it shows.
+    if (
+        answer is None
+        or answer.version == 1
+        or any(q.show_if_question_id == question.pk for q in questions)
+    ):
+        progress = section_progress(sections, questions, load_states([report.pk])[report.pk])
+        saved["progress"] = {p.section.code: [p.answered_required, p.required] for p in progress}
+        saved["answered_required"] = sum(p.answered_required for p in progress)
+    return JsonResponse(saved)
 
 
 def _question_html(request, report, question) -> str:
