@@ -229,11 +229,14 @@ class ReportingCycle(TimeStampedModel):
         max_length=10,
         choices=CountingRule.choices,
         default=CountingRule.ACCEPTED,
+        db_default=CountingRule.ACCEPTED,
         help_text="Which reports the cycle's statistics count: accepted ones only, or every "
         "submitted one (its latest revision that was not recalled)",
     )
     statistics_public = models.BooleanField(
-        default=False, help_text="Show the cycle's headline statistics on the public portal"
+        default=False,
+        db_default=False,
+        help_text="Show the cycle's headline statistics on the public portal",
     )
 
     objects = CycleQuerySet.as_manager()
@@ -503,7 +506,9 @@ class Revision(TimeStampedModel):
         null=True, blank=True, help_text="When a later accepted revision took its place"
     )
     rows_written = models.BooleanField(
-        default=False, help_text="Its answers are also stored as rows for the statistics"
+        default=False,
+        db_default=False,
+        help_text="Its answers are also stored as rows for the statistics",
     )
 
     class Meta:
@@ -919,3 +924,54 @@ class AssistanceMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic}: {self.requester_id} ← {self.offerer_id}"
+
+
+# -- generated documents ------------------------------------------------------------------------
+
+
+def rendered_pdf_path(instance: RenderedPdf, filename: str) -> str:
+    return f"documents/{instance.kind}/{uuid.uuid4().hex}.pdf"
+
+
+class RenderedPdf(TimeStampedModel):
+    """A PDF rendered from `subject` (what it shows) and stored under the fingerprint of its inputs:
+    the same inputs are served from here at once; changed ones are rendered anew."""
+
+    class Kind(models.TextChoices):
+        SUMMARY = "summary", "Summary report"
+        NATIONAL = "national", "National report"
+        DIFF = "diff", "Differences between two revisions"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Rendering"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    subject = models.CharField(max_length=100, help_text='e.g. "revision:12" or "summary:3"')
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=120, blank=True)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to=rendered_pdf_path, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "fingerprint"], name="one_pdf_per_input"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

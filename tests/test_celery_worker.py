@@ -23,6 +23,9 @@ def real_worker():
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=f"{redis}/14", task_always_eager=False)
     _forget_connections(app)
+    with app.connection_for_write() as connection:  # not pooled: the pools are rebuilt below
+        # Tasks left in the queue by an earlier, interrupted run would be run first.
+        connection.default_channel.queue_purge(app.conf.task_default_queue)
     try:
         with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
             yield app
@@ -38,6 +41,11 @@ def _forget_connections(app) -> None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu also keeps producer pools per broker in a global registry: a later worker's first
+    # publish would otherwise take one whose connections were closed here.
+    from kombu import pools
+
+    pools.reset()
 
 
 def wait_for(predicate, seconds: float = 30) -> None:

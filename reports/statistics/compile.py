@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import statistics as pystats
+import threading
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -635,29 +636,55 @@ def request_compile(
 ) -> StatisticsRun:
     """Queue a compile of the cycle's statistics once the current transaction commits.
 
-    A compile already waiting in the queue is reused, so a burst of acceptances queues one task.
-    If the task queue cannot be reached the run stays queued; the periodic compile of all cycles
-    picks it up.
+    A compile still waiting in the queue is reused, so a burst of acceptances queues one task. If
+    that compile has started by the time this transaction commits, it may have read the data
+    without this transaction's change, so another one is queued then. If the task queue cannot be
+    reached the run stays queued; the periodic compile of all cycles picks it up.
     """
-    from reports.tasks import compile_cycle_statistics
-
     waiting = (
         StatisticsRun.objects.filter(cycle=cycle, status=StatisticsRun.Status.QUEUED)
         .order_by("-created_at")
         .first()
     )
     if waiting is not None and not force:
+        if waiting.pk in _unsent.ids:
+            # Created in this transaction and sent when it commits: it will read this change.
+            return waiting
+
+        def still_waiting() -> None:
+            if StatisticsRun.objects.filter(
+                pk=waiting.pk, status=StatisticsRun.Status.QUEUED
+            ).exists():
+                return  # it has not read anything yet: it will see this change
+            run = StatisticsRun.objects.create(cycle=cycle, reason=reason, requested_by=user)
+            _enqueue(cycle, run, force)
+
+        transaction.on_commit(still_waiting)
         return waiting
     run = StatisticsRun.objects.create(cycle=cycle, reason=reason, requested_by=user)
-
-    def enqueue() -> None:
-        try:
-            compile_cycle_statistics.delay(cycle.pk, run.pk, force)
-        except Exception:  # the broker is down: the periodic compile will run it
-            log.exception("Could not queue the statistics compile of %s", cycle.year)
-
-    transaction.on_commit(enqueue)
+    _unsent.ids.add(run.pk)
+    transaction.on_commit(lambda: _enqueue(cycle, run, force))
     return run
+
+
+class _Unsent(threading.local):
+    """Runs created by this thread whose task goes out when the current transaction commits."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+
+_unsent = _Unsent()
+
+
+def _enqueue(cycle: ReportingCycle, run: StatisticsRun, force: bool) -> None:
+    from reports.tasks import compile_cycle_statistics
+
+    _unsent.ids.discard(run.pk)
+    try:
+        compile_cycle_statistics.delay(cycle.pk, run.pk, force)
+    except Exception:  # the broker is down: the periodic compile will run it
+        log.exception("Could not queue the statistics compile of %s", cycle.year)
 
 
 def waiting_run(cycle: ReportingCycle) -> StatisticsRun | None:

@@ -95,7 +95,8 @@ def write_revision_rows(revisions: Iterable[Revision]) -> int:
     written = 0
     with transaction.atomic():
         locked = list(
-            Revision.objects.select_for_update()
+            # Lock the revisions only, not the reports and cycles joined to read them.
+            Revision.objects.select_for_update(of=("self",))
             .filter(pk__in=[revision.pk for revision in pending], rows_written=False)
             .select_related("report__cycle")
             .order_by("pk")

@@ -1,0 +1,111 @@
+"""Writes: rendering PDFs once per set of inputs and keeping them.
+
+A document is identified by its subject (e.g. "revision:12") and the fingerprint of everything it
+is rendered from (text, numbers, template). Asking again for the same fingerprint returns the
+stored file at once; a changed input has a new fingerprint and is rendered anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import get_template
+from django.utils import timezone
+
+from reports.models import RenderedPdf
+from reports.pdf import html_to_pdf_pages
+
+
+def template_fingerprint(*template_names: str) -> str:
+    """Changes when any of the templates, or the PDF stylesheets, change."""
+    digest = hashlib.sha256()
+    for name in template_names:
+        origin = get_template(name).origin.name
+        digest.update(Path(origin).read_bytes())
+    for css in sorted((Path(settings.BASE_DIR) / "static" / "css").glob("pdf*.css")):
+        digest.update(css.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint_of(*parts: Any) -> str:
+    return hashlib.sha256(
+        json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+
+
+def stored_pdf(subject: str, fingerprint: str) -> RenderedPdf | None:
+    return RenderedPdf.objects.filter(
+        subject=subject, fingerprint=fingerprint, status=RenderedPdf.Status.DONE
+    ).first()
+
+
+def claim(kind: str, subject: str, fingerprint: str, user=None) -> tuple[RenderedPdf, bool]:
+    """The render row for these inputs, and whether it still has to be rendered."""
+    try:
+        with transaction.atomic():
+            document, created = RenderedPdf.objects.get_or_create(
+                subject=subject,
+                fingerprint=fingerprint,
+                defaults={"kind": kind, "requested_by": user},
+            )
+    except IntegrityError:  # another request created it in the meantime
+        document, created = RenderedPdf.objects.get(subject=subject, fingerprint=fingerprint), False
+    if document.status == RenderedPdf.Status.FAILED:
+        document.status = RenderedPdf.Status.QUEUED
+        document.error = ""
+        document.save(update_fields=["status", "error", "updated_at"])
+        return document, True
+    return document, created or document.status == RenderedPdf.Status.QUEUED
+
+
+def render_into(
+    document: RenderedPdf,
+    build_html: Callable[[Callable[[int, str], None]], str],
+) -> RenderedPdf:
+    """Render the HTML that `build_html(progress)` returns and store the PDF on `document`."""
+
+    def progress(percent: int, step: str) -> None:
+        RenderedPdf.objects.filter(pk=document.pk).update(
+            progress=percent, step=step, updated_at=timezone.now()
+        )
+
+    RenderedPdf.objects.filter(pk=document.pk).update(
+        status=RenderedPdf.Status.RUNNING, progress=5, step="Collecting the content"
+    )
+    try:
+        html = build_html(progress)
+        progress(60, "Laying out the pages")
+        pdf, pages = html_to_pdf_pages(html)
+    except Exception as error:
+        document.status = RenderedPdf.Status.FAILED
+        document.error = f"{type(error).__name__}: {error}"[:2000]
+        document.finished_at = timezone.now()
+        document.save(update_fields=["status", "error", "finished_at", "updated_at"])
+        raise
+    document.file.save(f"{document.subject}.pdf", ContentFile(pdf), save=False)
+    document.size = len(pdf)
+    document.pages = pages
+    document.status = RenderedPdf.Status.DONE
+    document.progress = 100
+    document.step = ""
+    document.finished_at = timezone.now()
+    document.save()
+    return document
+
+
+def render_now(kind: str, subject: str, fingerprint: str, build_html, user=None) -> RenderedPdf:
+    """The stored PDF for these inputs, rendered here and now if it is not there yet."""
+    document = stored_pdf(subject, fingerprint)
+    if document is not None:
+        return document
+    document, pending = claim(kind, subject, fingerprint, user)
+    if pending or document.status != RenderedPdf.Status.DONE:
+        document = render_into(document, build_html)
+    return document
