@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,10 @@ class RefusedResource(ValueError):
     """A document referred to something other than the project's static files."""
 
 
-def static_only_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict[str, Any]:
+def static_only_fetcher(url: str, timeout: int = 10, ssl_context=None) -> URLFetcherResponse:
     """WeasyPrint's URL fetcher: the project's static files and `data:` URLs, nothing else."""
     if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
-
-        return default_url_fetcher(url)
+        return URLFetcher(allowed_protocols={"data"}).fetch(url)
     parts = urlsplit(url)
     prefix = urlsplit(BASE_URL)
     static_path = "/" + settings.STATIC_URL.strip("/") + "/"
@@ -54,18 +53,26 @@ def static_only_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict[s
     if not found:
         raise RefusedResource(f"No such static file: {relative[:200]}")
     mime_type, _ = mimetypes.guess_type(found)
-    return {
-        "string": Path(found).read_bytes(),
-        "mime_type": mime_type or "application/octet-stream",
-        "redirected_url": url,
-    }
+    return URLFetcherResponse(
+        url,
+        body=Path(found).read_bytes(),
+        headers={"Content-Type": mime_type or "application/octet-stream"},
+    )
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """WeasyPrint (65 and later) takes a URLFetcher object; this one only asks
+    `static_only_fetcher` (looked up at call time, so tests can watch it)."""
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        return static_only_fetcher(url)
 
 
 def html_to_pdf_pages(html: str) -> tuple[bytes, int]:
     """The PDF and its number of pages."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=static_only_fetcher).render()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
     return document.write_pdf(), len(document.pages)
 
 
