@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import focal, public, review, statistics, workbook
+from reports.views import documents, focal, public, review, statistics, workbook
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -12,6 +12,11 @@ urlpatterns = [
         "public/reports/<int:report_id>/report.csv",
         public.public_report_csv,
         name="public-report-csv",
+    ),
+    path(
+        "public/reports/<int:report_id>/report.pdf",
+        documents.public_report_pdf,
+        name="public-report-pdf",
     ),
     path("review/", review.queue, name="review-queue"),
     path("review/reports/<int:report_id>/", review.report_page, name="review-report"),
@@ -86,6 +91,12 @@ urlpatterns = [
         focal.revision_view,
         name="report-revision",
     ),
+    path(
+        "reports/<int:report_id>/revisions/<int:number>/report.pdf",
+        documents.revision_report_pdf,
+        name="report-revision-pdf",
+    ),
+    path("reports/<int:report_id>/diff.pdf", documents.diff_report_pdf, name="report-diff-pdf"),
     path("reports/<int:report_id>/print/", focal.print_view, name="report-print"),
     path("reports/<int:report_id>/workbook.xlsx", workbook.download, name="report-workbook"),
     path(
