@@ -63,7 +63,7 @@ def anon(code):  # anonymous visitors of a signed-in page go to the sign-in page
     return code
 
 
-# url name → (args builder, {role group: expected GET}, {role group: expected POST})
+# (url name, args[, query string]) → ({role group: expected GET}, {role group: expected POST})
 # role groups: anonymous, gha (contributor/submitter), mexico, staff (observer/reviewer/admin);
 # a role name overrides its group.
 def matrix(w):
@@ -83,6 +83,8 @@ def matrix(w):
         ("public-report", (f,)): (public, {"*": 405}),
         ("public-report-csv", (f,)): (public, {"*": 405}),
         ("public-report", (g,)): ({"*": 404}, {"*": 405}),  # not published
+        ("public-report-pdf", (f,)): (public, {"*": 405}),
+        ("public-report-pdf", (g,)): ({"*": 404}, {"*": 405}),  # not published
         ("my-reports", ()): (
             {"anonymous": 302, "gha": 200, "mexico": 200, "staff": 200},
             {"*": 405, "anonymous": 302},
@@ -121,6 +123,22 @@ def matrix(w):
         ),
         ("report-revision", (g, 1)): (
             {"anonymous": 302, "gha": 200, "mexico": 404, "staff": 200},
+            {"*": 405, "anonymous": 302},
+        ),
+        ("report-revision-pdf", (g, 1)): (
+            {"anonymous": 302, "gha": 200, "mexico": 404, "staff": 200},
+            {"*": 405, "anonymous": 302},
+        ),
+        ("report-revision-pdf", (g, 2)): (  # no such revision
+            {"anonymous": 302, "*": 404},
+            {"*": 405, "anonymous": 302},
+        ),
+        ("report-diff-pdf", (g,), "?from=1&to=1"): (
+            {"anonymous": 302, "gha": 200, "mexico": 404, "staff": 200},
+            {"*": 405, "anonymous": 302},
+        ),
+        ("report-diff-pdf", (g,), "?from=1&to=x"): (  # bad numbers: a 400 page, never a 500
+            {"anonymous": 302, "gha": 400, "mexico": 404, "staff": 400},
             {"*": 405, "anonymous": 302},
         ),
         ("report-print", (g,)): (
@@ -206,11 +224,11 @@ def test_every_url_for_every_role(world, role):
     if role != "anonymous":
         client.force_login(world["users"][role])
     failures = []
-    for (name, args), (get_table, post_table) in matrix(world).items():
-        url = reverse(name, args=args)
+    for (name, args, *query), (get_table, post_table) in matrix(world).items():
+        url = reverse(name, args=args) + "".join(query)
         for method, table in (("GET", get_table), ("POST", post_table)):
             response = client.get(url) if method == "GET" else client.post(url, {})
             want = expected(table, role)
             if response.status_code != want:
-                failures.append(f"{method} {name}{args}: {response.status_code}, expected {want}")
+                failures.append(f"{method} {url}: {response.status_code}, expected {want}")
     assert not failures, "\n".join(failures)
