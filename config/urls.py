@@ -13,4 +13,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("countries.urls")),
     path("", include("reports.urls")),
+    path("", include("reports.summary.urls")),
 ]

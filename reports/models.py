@@ -975,3 +975,86 @@ class RenderedPdf(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+# -- the Secretary-General's summary report ---------------------------------------------------
+
+
+class SummaryReport(TimeStampedModel):
+    """A report of the Secretary-General on a cycle's national reports, as staff compose it."""
+
+    cycle = models.ForeignKey(
+        ReportingCycle, on_delete=models.PROTECT, related_name="summary_reports"
+    )
+    symbol = models.CharField(max_length=40, help_text='Document symbol, e.g. "A/81/123"')
+    session = models.CharField(max_length=80, help_text='e.g. "Eighty-first session"')
+    agenda_item = models.CharField(
+        max_length=200, help_text='e.g. "Item 97 (j) of the preliminary list"'
+    )
+    agenda_footnote = models.CharField(
+        max_length=200, blank=True, help_text='The asterisk footnote, e.g. "A/81/50."'
+    )
+    agenda_titles = models.TextField(help_text="The agenda titles, one per line")
+    title = models.CharField(max_length=200, default="Report of the Secretary-General")
+    date = models.DateField()
+    distribution = models.CharField(max_length=40, default="General")
+    original_language = models.CharField(max_length=40, default="English")
+    summary = models.TextField(
+        help_text="The unnumbered summary; paragraphs separated by a blank line"
+    )
+    annex_reporting_states = models.BooleanField(
+        default=True, help_text="Annex: the States that submitted a national report, by region"
+    )
+    annex_statistics = models.BooleanField(default=True, help_text="Annex: statistical tables")
+    annex_charts = models.BooleanField(default=True, help_text="Annex: the charts")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-cycle__year", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} ({self.cycle.year})"
+
+
+class SummarySection(TimeStampedModel):
+    """A heading of the body: level 1 is numbered I., II.; level 2 A., B.; level 3 1., 2."""
+
+    report = models.ForeignKey(SummaryReport, on_delete=models.CASCADE, related_name="sections")
+    level = models.PositiveSmallIntegerField(
+        choices=[(1, "I. Chapter"), (2, "A. Section"), (3, "1. Subsection")], default=1
+    )
+    title = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["report", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SummaryParagraph(TimeStampedModel):
+    """A numbered paragraph under a heading: narrative text written by staff, or generated from
+    the cycle's statistics through a wording template staff can edit."""
+
+    class Kind(models.TextChoices):
+        NARRATIVE = "narrative", "Narrative"
+        GENERATED = "generated", "Generated from the statistics"
+
+    section = models.ForeignKey(SummarySection, on_delete=models.CASCADE, related_name="paragraphs")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NARRATIVE)
+    generator = models.CharField(
+        max_length=40, blank=True, help_text="Generated paragraphs: what they report on"
+    )
+    text = models.TextField(
+        help_text="The text, or for a generated paragraph its wording template with {placeholders}"
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["section", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

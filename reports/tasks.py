@@ -150,3 +150,40 @@ def compile_all_statistics(force: bool = False) -> dict[int, str]:
         except Exception:
             results[cycle.year] = StatisticsRun.Status.FAILED
     return results
+
+
+# -- documents --------------------------------------------------------------------------------
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,  # a worker killed mid-render: the render is delivered again
+    autoretry_for=DATABASE_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+)
+def render_summary_pdf(report_id: int, document_id: int) -> str:
+    """Render a summary report's PDF into its RenderedPdf row (nothing if it is already done)."""
+    from reports.models import RenderedPdf
+    from reports.services.documents import render_into
+    from reports.summary.document import build_document, load_report
+    from reports.summary.render import document_html
+
+    document = RenderedPdf.objects.filter(pk=document_id).first()
+    if document is None or document.status == RenderedPdf.Status.DONE:
+        return "done"
+
+    def build(progress) -> str:
+        report = load_report(report_id)
+        progress(20, "Filling in the numbers")
+        built = build_document(report)
+        progress(40, "Drawing the charts")
+        return document_html(built)
+
+    try:
+        render_into(document, build)
+    except DATABASE_ERRORS:
+        raise
+    except Exception:
+        return RenderedPdf.Status.FAILED  # kept on the row with its reason
+    return RenderedPdf.Status.DONE

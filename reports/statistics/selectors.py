@@ -192,7 +192,7 @@ def dashboard(cycle: ReportingCycle) -> Dashboard:
     board.first_time = _countries(stats.first_time)
     board.lapsed = _countries(stats.lapsed)
     board.sections = _sections(stats, board.region_names)
-    board.transfers = _transfers(stats, board.region_names)
+    board.transfers = transfer_tables(stats, board.region_names)
     board.assistance = _assistance(stats)
     return board
 
@@ -290,7 +290,7 @@ def _sections(stats: CycleStatistics, region_names: dict[str, str]) -> list[Sect
     return list(rows.values())
 
 
-def _transfers(stats: CycleStatistics, region_names: dict[str, str]) -> list[TransferTable]:
+def transfer_tables(stats: CycleStatistics, region_names: dict[str, str]) -> list[TransferTable]:
     config = statistics_config()
     questions = {
         q.code: q

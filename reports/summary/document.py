@@ -1,0 +1,334 @@
+"""Reads: a summary report assembled for rendering — headings numbered I./A./1., paragraphs
+numbered straight through the body, footnotes numbered through the document, generated text
+filled from the cycle's statistics, tables, and the annexes. The HTML preview and the PDF render
+the same `SummaryDocument`."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+
+from countries.models import Country, ReportRegion
+from reports.models import (
+    CycleStatistics,
+    GroupingStatistic,
+    SummaryParagraph,
+    SummaryReport,
+    SummarySection,
+)
+from reports.statistics import charts, selectors
+from reports.summary.generators import GENERATORS
+from reports.summary.numbers import figures
+from reports.summary.values import StatisticsValues
+from reports.summary.wording import Footnotes, ParagraphHtml, fill, paragraph_html, plain_paragraphs
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII"]
+TEMPLATES = ("reports/summary/document.html", "reports/summary/pdf.html")
+
+
+def roman(number: int) -> str:
+    return ROMAN[number - 1] if number <= len(ROMAN) else str(number)
+
+
+@dataclass
+class Table:
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: list[bool] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    kind: str  # "heading" or "paragraph"
+    level: int = 0
+    label: str = ""
+    title: str = ""
+    number: int = 0
+    html: ParagraphHtml | None = None
+    table: Table | None = None
+    paragraph_id: int | None = None
+    section_id: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Annex:
+    label: str
+    title: str
+    groups: list[tuple[str, list[str]]] = field(default_factory=list)  # region, State names
+    tables: list[Table] = field(default_factory=list)
+    charts: list[tuple[str, str]] = field(default_factory=list)  # caption, data URI
+
+
+@dataclass
+class SummaryDocument:
+    report: SummaryReport
+    stats: CycleStatistics | None
+    agenda_titles: list[str]
+    summary: list[str]
+    blocks: list[Block]
+    annexes: list[Annex]
+    footnotes: list[str]
+    agenda_footnote: str
+    problems: list[str]
+
+
+def load_report(report_id: int) -> SummaryReport:
+    paragraphs = SummaryParagraph.objects.order_by("position", "id")
+    sections = SummarySection.objects.order_by("position", "id").prefetch_related(
+        Prefetch("paragraphs", queryset=paragraphs, to_attr="paragraph_list")
+    )
+    return (
+        SummaryReport.objects.select_related("cycle__questionnaire")
+        .prefetch_related(Prefetch("sections", queryset=sections, to_attr="section_list"))
+        .get(pk=report_id)
+    )
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{round(part / whole * 100)}" if whole else "—"
+
+
+def _tables(stats: CycleStatistics | None, values: StatisticsValues) -> dict[str, Table]:
+    """The tables a generated paragraph may print after it."""
+    if stats is None:
+        return {}
+    board = values.board
+    regions = Table(
+        caption="National reports by region and regional group",
+        headers=["Region or group", "States", "Reported", "Per cent"],
+        rows=[
+            [g.name, str(g.states), str(g.reported), _pct(g.reported, g.states)]
+            for g in board.regions + board.groups
+        ],
+        numeric=[False, True, True, True],
+    )
+    topics = Table(
+        caption="Share of reports covering each section of the questionnaire",
+        headers=["Section", "Reports", "Per cent"],
+        rows=[
+            [
+                f"{s.code}. {s.title}",
+                str(s.reported),
+                str(s.percent if s.percent is not None else "—"),
+            ]
+            for s in board.sections
+        ],
+        numeric=[False, True, True],
+    )
+    transfer_rows = []
+    exports = {t.key: t for t in board.transfers}
+    if "exports" in exports:
+        imports = exports.get("imports")
+        imported = {row.code: row for row in imports.categories} if imports else {}
+        for row in exports["exports"].categories:
+            other = imported.get(row.code)
+            transfer_rows.append(
+                [
+                    row.label,
+                    figures(row.items),
+                    str(row.states),
+                    figures(other.items) if other else "—",
+                    str(other.states) if other else "—",
+                ]
+            )
+    transfers = Table(
+        caption="Exports and imports of small arms and light weapons reported, by subcategory",
+        headers=["Subcategory", "Items exported", "States", "Items imported", "States"],
+        rows=transfer_rows,
+        numeric=[False, True, True, True, True],
+    )
+    assistance = Table(
+        caption="Assistance requested and offered, by topic",
+        headers=["Topic", "States requesting", "States offering", "Requests matched"],
+        rows=[
+            [
+                topic.label,
+                str(len(topic.requests)),
+                str(len(topic.offers)),
+                str(sum(1 for r in topic.requests if topic.matches.get(r.country_id))),
+            ]
+            for topic in board.assistance
+        ],
+        numeric=[False, True, True, True],
+    )
+    return {"regions": regions, "topics": topics, "transfers": transfers, "assistance": assistance}
+
+
+def build_document(report: SummaryReport, *, with_charts: bool = True) -> SummaryDocument:
+    """Everything the preview and the PDF show, from a report loaded with `load_report`."""
+    cycle = report.cycle
+    stats = CycleStatistics.objects.filter(cycle=cycle).first()
+    values = StatisticsValues(cycle, stats)
+    footnotes = Footnotes()
+    agenda_footnote = report.agenda_footnote.strip()
+    summary = plain_paragraphs(report.summary, footnotes)
+    tables = _tables(stats, values)
+    blocks: list[Block] = []
+    counters = [0, 0, 0]
+    number = 0
+    problems: list[str] = []
+    table_number = 0
+    for section in report.section_list:
+        level = min(max(section.level, 1), 3)
+        counters[level - 1] += 1
+        for deeper in range(level, 3):
+            counters[deeper] = 0
+        label = (
+            f"{roman(counters[0])}."
+            if level == 1
+            else f"{chr(64 + counters[1])}."
+            if level == 2
+            else f"{counters[2]}."
+        )
+        blocks.append(
+            Block(
+                kind="heading",
+                level=level,
+                label=label,
+                title=section.title,
+                section_id=section.pk,
+            )
+        )
+        for paragraph in section.paragraph_list:
+            number += 1
+            text, found = paragraph.text, []
+            table = None
+            if paragraph.kind == SummaryParagraph.Kind.GENERATED:
+                text, found = fill(paragraph.text, values)
+                generator = GENERATORS.get(paragraph.generator)
+                if generator and generator.table and generator.table in tables:
+                    table_number += 1
+                    table = tables[generator.table]
+                    table = Table(
+                        caption=f"Table {table_number}\n{table.caption}",
+                        headers=table.headers,
+                        rows=table.rows,
+                        numeric=table.numeric,
+                    )
+            problems += [f"Paragraph {number}: {problem}" for problem in found]
+            blocks.append(
+                Block(
+                    kind="paragraph",
+                    number=number,
+                    html=paragraph_html(text, footnotes),
+                    table=table,
+                    paragraph_id=paragraph.pk,
+                    section_id=section.pk,
+                    problems=found,
+                )
+            )
+    return SummaryDocument(
+        report=report,
+        stats=stats,
+        agenda_titles=[line.strip() for line in report.agenda_titles.splitlines() if line.strip()],
+        summary=summary,
+        blocks=blocks,
+        annexes=_annexes(report, stats, tables, with_charts),
+        footnotes=footnotes.notes,
+        agenda_footnote=agenda_footnote,
+        problems=problems,
+    )
+
+
+def _annexes(
+    report: SummaryReport,
+    stats: CycleStatistics | None,
+    tables: dict[str, Table],
+    with_charts: bool,
+) -> list[Annex]:
+    if stats is None:
+        return []
+    annexes: list[Annex] = []
+    if report.annex_reporting_states:
+        countries = {
+            c.iso3: c for c in Country.objects.filter(iso3__in=stats.reporters).order_by("sort_key")
+        }
+        groups = []
+        for region in ReportRegion.objects.order_by("order", "code"):
+            names = [c.un_name for c in countries.values() if c.report_region_id == region.pk]
+            groups.append((region.heading, names))
+        annexes.append(
+            Annex(
+                label="",
+                title=f"States that submitted a national report for {report.cycle.year}, by region",
+                groups=groups,
+            )
+        )
+    if report.annex_statistics:
+        annexes.append(Annex(label="", title="Statistical tables", tables=list(tables.values())))
+    if report.annex_charts and with_charts:
+        regions = [g for g in stats.groupings.all() if g.kind == GroupingStatistic.Kind.REGION]
+        names = selectors.dashboard_region_names()
+        annexes.append(
+            Annex(
+                label="",
+                title="Charts",
+                charts=[
+                    (
+                        "Share of States that reported, by region",
+                        _data_uri(charts.region_rate_chart(regions)),
+                    ),
+                    (
+                        "National reports by cycle and region",
+                        _data_uri(charts.trend_chart(selectors.trend(up_to=report.cycle), names)),
+                    ),
+                ],
+            )
+        )
+    for index, annex in enumerate(annexes, start=1):
+        annex.label = f"Annex {roman(index)}" if len(annexes) > 1 else "Annex"
+    return annexes
+
+
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def fingerprint(report: SummaryReport) -> str:
+    """Of everything the PDF is made from: the text, the statistics and the templates."""
+    from reports.services.documents import template_fingerprint
+
+    stats = (
+        CycleStatistics.objects.filter(cycle=report.cycle)
+        .values_list("fingerprint", flat=True)
+        .first()
+    )
+    parts: dict[str, Any] = {
+        "report": [
+            report.symbol,
+            report.session,
+            report.agenda_item,
+            report.agenda_footnote,
+            report.agenda_titles,
+            report.title,
+            str(report.date),
+            report.distribution,
+            report.original_language,
+            report.summary,
+            report.annex_reporting_states,
+            report.annex_statistics,
+            report.annex_charts,
+        ],
+        "sections": [
+            [
+                s.pk,
+                s.level,
+                s.title,
+                s.position,
+                [[p.pk, p.kind, p.generator, p.text, p.position] for p in s.paragraph_list],
+            ]
+            for s in report.section_list
+        ],
+        "statistics": stats,
+        "trend": selectors.trend_fingerprint(),
+        "charts": charts.CHART_FORMAT,
+        "templates": template_fingerprint(*TEMPLATES),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
