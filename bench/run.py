@@ -54,9 +54,14 @@ def main() -> int:
         forms = subprocess.run(
             [sys.executable, str(ROOT / "bench" / "forms_bench.py")], cwd=ROOT, env=env
         )
+        summary = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "summary_pdf_bench.py")],
+            cwd=ROOT,
+            env={**env, "DJANGO_LOG_LEVEL": "WARNING"},
+        )
     finally:
         psql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-    return 0 if verdict == "PASS" and forms.returncode == 0 else 1
+    return 0 if verdict == "PASS" and forms.returncode == 0 and summary.returncode == 0 else 1
 
 
 if __name__ == "__main__":

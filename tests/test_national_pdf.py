@@ -377,3 +377,20 @@ def test_query_counts_do_not_grow_with_the_answers(
             assert client.get(revision_url(subject)).status_code == 200
         counts.append(len(rendering))
     assert counts[0] == counts[1] <= 20
+
+
+def test_a_pdf_that_cannot_be_made_is_explained_not_a_500(client, submitter, report, monkeypatch):
+    def broken(html):
+        raise RuntimeError("Pango could not load a font")
+
+    monkeypatch.setattr("reports.services.documents.html_to_pdf_pages", broken)
+    client.force_login(submitter)
+    response = client.get(revision_url(report))
+    assert response.status_code == 503
+    assert "The PDF could not be made" in response.content.decode()
+    failed = RenderedPdf.objects.get()
+    assert failed.status == RenderedPdf.Status.FAILED
+    assert "Pango could not load a font" in failed.error
+    # Once the cause is gone, the next request renders it.
+    monkeypatch.undo()
+    assert client.get(revision_url(report)).status_code == 200

@@ -14,6 +14,7 @@ from reports.services.attachments import add_attachment
 from reports.services.submission import submit_report
 from reports.services.workflow import accept_report, publish_report, start_review
 from reports.statistics.compile import compile_cycle
+from reports.summary.services import create_summary_report
 from tests.conftest import _member, fill_required
 from tests.factories import country
 from tests.helpers import question
@@ -48,6 +49,7 @@ def world(
     accept_report(report=france, user=secretariat_reviewer)
     publish_report(report=france, user=secretariat_admin)
     compile_cycle(open_cycle)
+    summary = create_summary_report(cycle=open_cycle, user=secretariat_admin)
     users = {
         "contributor": contributor,
         "submitter": submitter,
@@ -56,7 +58,13 @@ def world(
         "reviewer": secretariat_reviewer,
         "admin": secretariat_admin,
     }
-    return {"ghana": ghana, "france": france, "attachment": attachment, "users": users}
+    return {
+        "ghana": ghana,
+        "france": france,
+        "attachment": attachment,
+        "users": users,
+        "summary": summary,
+    }
 
 
 def anon(code):  # anonymous visitors of a signed-in page go to the sign-in page
@@ -74,6 +82,9 @@ def matrix(w):
     staff_page_post = {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 405}
     staff_action_get = {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 405}
     staff_action = {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 302}
+    sr = w["summary"].pk
+    section = w["summary"].sections.order_by("position").first().pk
+    paragraph = w["summary"].sections.order_by("position").first().paragraphs.first().pk
     return {
         ("home", ()): (public, {"*": 405}),
         ("questionnaire-detail", ("2026.1",)): (public, {"*": 405}),
@@ -192,6 +203,30 @@ def matrix(w):
         ("statistics-compile", (2026,)): (staff_action_get, staff_action),
         ("statistics-compile-all", ()): (staff_action_get, staff_action),
         ("statistics-settings", (2026,)): (staff_action_get, staff_action),
+        ("summary-list", ()): (staff_page, staff_action),
+        ("summary-edit", (sr,)): (
+            staff_page,
+            # An empty header form is refused and shown again with its errors.
+            {"anonymous": 302, "gha": 404, "mexico": 404, "observer": 302, "staff": 200},
+        ),
+        ("summary-add-section", (sr,)): (staff_action_get, staff_action),
+        ("summary-section", (sr, section)): (staff_action_get, staff_action),
+        ("summary-paragraph", (sr, paragraph)): (staff_action_get, staff_action),
+        ("summary-paragraph-preview", (sr, paragraph)): (
+            staff_action_get,
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 200},
+        ),
+        ("summary-preview", (sr,)): (staff_page, staff_page_post),
+        ("summary-pdf", (sr,)): (staff_action_get, staff_action),
+        ("summary-pdf-status", (sr,)): (staff_page, staff_page_post),
+        ("summary-pdf-download", (sr, 999999)): (
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 404},
+            staff_page_post,
+        ),
+        ("summary-edit", (999999,)): (
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 404},
+            {"anonymous": 302, "gha": 404, "mexico": 404, "staff": 404},
+        ),
         # Last: a submitter's recall succeeds and changes the report's status.
         ("report-recall", (g,)): (
             {"anonymous": 302, "*": 405},

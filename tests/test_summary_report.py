@@ -2,6 +2,7 @@
 statistics, the assembled document, the editor pages, and the PDF rendered once per set of inputs.
 """
 
+import re
 import subprocess
 
 import pytest
@@ -328,6 +329,15 @@ def test_pdf_is_rendered_once_per_set_of_inputs(
     assert "three States had submitted a national report" in text
     assert "Annex I" in text and "Benin" in text
     assert document.pages >= 3
+    # Paragraphs numbered 1, 2, 3 … straight through the body (the annexes are not numbered).
+    body = text.split("Annex I")[0]
+    numbers = [int(n) for n in re.findall(r"^\s{0,12}(\d{1,2})\.\s{2,}", body, re.MULTILINE)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 9
+    # Footnotes at the foot of their page, numbered through the document.
+    assert re.search(r"^\s*1\s*See A/80/XXX\.", text, re.MULTILINE)
+    assert re.search(r"^\s*2\s*The national reports are available", text, re.MULTILINE)
+    # The page numbers "n/N" and the symbol as running header from page 2.
+    assert re.search(r"^\s*1/\d+\s*$", text, re.MULTILINE)
     # A change to the text: a new fingerprint, a new render.
     before = fingerprint(load_report(summary.pk))
     target = paragraph(summary, "tracing")
@@ -357,6 +367,12 @@ def test_typed_markup_cannot_make_the_renderer_fetch_anything(
         '<img src="http://evil.example/x.png"> <link rel="stylesheet" href="file:///etc/passwd">'
     )
     summary.save()
+    narrative = SummaryParagraph.objects.filter(section__report=summary, kind="narrative").first()
+    narrative.text = (
+        'See <img src="file:///etc/passwd"> and <iframe src="https://evil.example/"></iframe>'
+        '[^<object data="file:///etc/shadow"></object>]'
+    )
+    narrative.save()
     with django_capture_on_commit_callbacks(execute=True):
         document = services.request_pdf(summary)
     document.refresh_from_db()
@@ -367,3 +383,5 @@ def test_typed_markup_cannot_make_the_renderer_fetch_anything(
     )
     text = pdf_text(document.file.open("rb"))
     assert "http://evil.example/x.png" in text  # shown as the text it is
+    assert '<img src="file:///etc/passwd">' in text
+    assert "root:" not in text

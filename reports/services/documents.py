@@ -9,28 +9,37 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.template.loader import get_template
 from django.utils import timezone
 
 from reports.models import RenderedPdf
 from reports.pdf import html_to_pdf_pages
 
+STYLESHEET_RE = re.compile(r"""static\s+['"]([^'"]+\.css)['"]""")
+
+
+class RenderFailed(RuntimeError):
+    """The PDF could not be made; the reason is kept on its RenderedPdf row."""
+
 
 def template_fingerprint(*template_names: str) -> str:
-    """Changes when any of the templates, or the PDF stylesheets, change."""
+    """Changes when any of the templates, or a stylesheet they link with {% static %}, changes."""
     digest = hashlib.sha256()
     for name in template_names:
-        origin = get_template(name).origin.name
-        digest.update(Path(origin).read_bytes())
-    for css in sorted((Path(settings.BASE_DIR) / "static" / "css").glob("pdf*.css")):
-        digest.update(css.read_bytes())
+        source = Path(get_template(name).origin.name).read_bytes()
+        digest.update(source)
+        for stylesheet in STYLESHEET_RE.findall(source.decode("utf-8")):
+            found = finders.find(stylesheet)
+            if found:
+                digest.update(Path(found).read_bytes())
     return digest.hexdigest()
 
 
@@ -83,12 +92,16 @@ def render_into(
         html = build_html(progress)
         progress(60, "Laying out the pages")
         pdf, pages = html_to_pdf_pages(html)
+    except (OperationalError, InterfaceError):
+        # The database went away: leave it queued, the task is retried.
+        RenderedPdf.objects.filter(pk=document.pk).update(status=RenderedPdf.Status.QUEUED)
+        raise
     except Exception as error:
         document.status = RenderedPdf.Status.FAILED
         document.error = f"{type(error).__name__}: {error}"[:2000]
         document.finished_at = timezone.now()
         document.save(update_fields=["status", "error", "finished_at", "updated_at"])
-        raise
+        raise RenderFailed(document.error) from error
     document.file.save(f"{document.subject}.pdf", ContentFile(pdf), save=False)
     document.size = len(pdf)
     document.pages = pages

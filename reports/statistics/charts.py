@@ -111,3 +111,28 @@ def trend_chart(points: list[TrendPoint], region_names: dict[str, str], title: s
             axes.set_title(title, loc="left", fontsize=11, color=UN_NAVY)
         figure.tight_layout()
         return _svg(figure)
+
+
+def cached_chart(stats, name: str, *, up_to=None) -> str:
+    """A chart of stored statistics ("regions" or "trend"), cached under the fingerprint of what
+    it shows: the dashboard and the PDF reports draw it once."""
+    from django.core.cache import cache
+
+    from reports.statistics import selectors
+
+    if name == "regions":
+        key = f"statistics-chart:{CHART_FORMAT}:regions:{stats.fingerprint}"
+
+        def build() -> str:
+            return region_rate_chart([g for g in stats.groupings.all() if g.kind == g.Kind.REGION])
+
+    elif name == "trend":
+        year = up_to.year if up_to is not None else "all"
+        key = f"statistics-chart:{CHART_FORMAT}:trend:{selectors.trend_fingerprint()}:{year}"
+
+        def build() -> str:
+            return trend_chart(selectors.trend(up_to=up_to), selectors.dashboard_region_names())
+
+    else:
+        raise ValueError(f"no chart {name!r}")
+    return cache.get_or_set(key, build, timeout=24 * 60 * 60)

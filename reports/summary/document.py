@@ -16,7 +16,6 @@ from django.db.models import Prefetch
 from countries.models import Country, ReportRegion
 from reports.models import (
     CycleStatistics,
-    GroupingStatistic,
     SummaryParagraph,
     SummaryReport,
     SummarySection,
@@ -264,8 +263,6 @@ def _annexes(
     if report.annex_statistics:
         annexes.append(Annex(label="", title="Statistical tables", tables=list(tables.values())))
     if report.annex_charts and with_charts:
-        regions = [g for g in stats.groupings.all() if g.kind == GroupingStatistic.Kind.REGION]
-        names = selectors.dashboard_region_names()
         annexes.append(
             Annex(
                 label="",
@@ -273,11 +270,11 @@ def _annexes(
                 charts=[
                     (
                         "Share of States that reported, by region",
-                        _data_uri(charts.region_rate_chart(regions)),
+                        _data_uri(charts.cached_chart(stats, "regions")),
                     ),
                     (
                         "National reports by cycle and region",
-                        _data_uri(charts.trend_chart(selectors.trend(up_to=report.cycle), names)),
+                        _data_uri(charts.cached_chart(stats, "trend", up_to=report.cycle)),
                     ),
                 ],
             )

@@ -8,6 +8,8 @@ inputs and served from the stored file afterwards.
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,7 +19,16 @@ from django.views.decorators.http import require_safe
 from reports import access
 from reports.models import RenderedPdf, Revision
 from reports.national_pdf import diff_filename, diff_pdf, revision_filename, revision_pdf
+from reports.services.documents import RenderFailed
 from reports.views.public import _published_revision
+
+log = logging.getLogger(__name__)
+
+
+def _failed(request: HttpRequest, error: RenderFailed) -> HttpResponse:
+    """A PDF that could not be made: say so (the reason is logged and kept), never a bare 500."""
+    log.error("PDF rendering failed: %s", error)
+    return render(request, "reports/pdf/failed.html", status=503)
 
 
 def _pdf_response(document: RenderedPdf, filename: str, *, private: bool) -> FileResponse:
@@ -35,10 +46,13 @@ def _pdf_response(document: RenderedPdf, filename: str, *, private: bool) -> Fil
 
 @login_required
 @require_safe
-def revision_report_pdf(request: HttpRequest, report_id: int, number: int) -> FileResponse:
+def revision_report_pdf(request: HttpRequest, report_id: int, number: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     revision = get_object_or_404(Revision, report=report, number=number)
-    document = revision_pdf(report, revision, user=request.user)
+    try:
+        document = revision_pdf(report, revision, user=request.user)
+    except RenderFailed as error:
+        return _failed(request, error)
     return _pdf_response(document, revision_filename(report, revision), private=True)
 
 
@@ -69,14 +83,20 @@ def diff_report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
         )
     revisions = {r.number: r for r in report.revisions.filter(number__in=wanted)}
     old, new = revisions[wanted[0]], revisions[wanted[1]]
-    document = diff_pdf(report, old, new, user=request.user)
+    try:
+        document = diff_pdf(report, old, new, user=request.user)
+    except RenderFailed as error:
+        return _failed(request, error)
     return _pdf_response(document, diff_filename(report, old, new), private=True)
 
 
 @require_safe
-def public_report_pdf(request: HttpRequest, report_id: int) -> FileResponse:
+def public_report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
     """The published revision only; a report with none answers 404."""
     revision = _published_revision(report_id)
     report = revision.report
-    document = revision_pdf(report, revision)
+    try:
+        document = revision_pdf(report, revision)
+    except RenderFailed as error:
+        return _failed(request, error)
     return _pdf_response(document, revision_filename(report, revision), private=False)

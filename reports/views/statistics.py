@@ -4,7 +4,6 @@ charts and tables, the downloads, and the settings of what is counted and shown 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -141,25 +140,11 @@ def chart_view(request: HttpRequest, year: int, name: str) -> HttpResponse:
     if name not in CHARTS:
         raise Http404("No such chart")
     stats = _stored(_cycle(year))
-    svg = chart_svg(stats, name)
+    svg = charts.cached_chart(stats, name)
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response["Cache-Control"] = "private, max-age=60"
     return response
-
-
-def chart_svg(stats: CycleStatistics, name: str) -> str:
-    """A chart of the stored statistics, cached by the fingerprint of what it shows."""
-    if name == "regions":
-        key = f"statistics-chart:{charts.CHART_FORMAT}:regions:{stats.fingerprint}"
-        build = lambda: charts.region_rate_chart(  # noqa: E731
-            [g for g in stats.groupings.all() if g.kind == g.Kind.REGION]
-        )
-    else:
-        key = f"statistics-chart:{charts.CHART_FORMAT}:trend:{selectors.trend_fingerprint()}"
-        names = selectors.dashboard_region_names()
-        build = lambda: charts.trend_chart(selectors.trend(), names)  # noqa: E731
-    return cache.get_or_set(key, build, timeout=24 * 60 * 60)
 
 
 @secretariat_only
