@@ -62,6 +62,12 @@ PLACEHOLDERS: list[tuple[str, str]] = [
 ]
 
 
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Marking" -> "marking", but acronyms stay ("DDR", "SDG")."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+
+
 @dataclass
 class StatisticsValues:
     """Resolves placeholders against one cycle's stored statistics."""
@@ -302,7 +308,7 @@ class StatisticsValues:
             e.topic for e in self._assistance if e.kind == AssistanceEntry.Kind.REQUEST
         )
         labels = {t.code: t.label for t in self.board.assistance}
-        top = [labels.get(code, code).lower() for code, _ in counts.most_common(3)]
+        top = [_in_sentence(labels.get(code, code)) for code, _ in counts.most_common(3)]
         text = plain_list(top) or "none"
         return capitalize_first(text) if start else text
 
