@@ -162,4 +162,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # Libraries that narrate every step at INFO (PDF layout, fonts, charts).
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "matplotlib", "PIL")
+    },
 }
