@@ -62,3 +62,37 @@ class User(AbstractUser):
         # One spelling per address, so that look-ups and the unique constraint agree.
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash of the secret is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. the program")
+    prefix = models.CharField(max_length=12, unique=True, help_text="Identifies the token")
+    secret_hash = models.CharField(max_length=64, help_text="SHA-256 of the secret part")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (poa_{self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > timezone.now()

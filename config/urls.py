@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("api/", include("reports.api.urls")),
     path("", include("countries.urls")),
     path("", include("reports.urls")),
     path("", include("reports.summary.urls")),

@@ -1,0 +1,95 @@
+"""One error shape for the whole API:
+
+    {"error": {"code": "validation_error", "message": "…", "fields": {"name": ["…"]}}}
+
+`code` is machine-readable; `fields` is there when the problem is with particular fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+class Conflict(exceptions.APIException):
+    """A write based on an older version than the stored one (nothing was changed)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "version_conflict"
+    default_detail = "Someone saved a newer version first; nothing was changed."
+
+    def __init__(self, detail: str | None = None, *, current: Any = None) -> None:
+        super().__init__(detail)
+        self.current = current
+
+
+def _flatten(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        fields: dict[str, list[str]] = {}
+        for name, value in detail.items():
+            if isinstance(value, dict):
+                for inner, messages in _flatten(value).items():
+                    fields[f"{name}.{inner}"] = messages
+            elif isinstance(value, list):
+                flat = []
+                for item in value:
+                    if isinstance(item, dict):
+                        for inner, messages in _flatten(item).items():
+                            fields[f"{name}.{inner}"] = messages
+                    else:
+                        flat.append(str(item))
+                if flat:
+                    fields[name] = flat
+            else:
+                fields[name] = [str(value)]
+        return fields
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(item) for item in detail]}
+    return {}
+
+
+def api_exception_handler(exc, context) -> Response | None:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+    if isinstance(exc, exceptions.ValidationError):
+        code = "validation_error"
+        fields = _flatten(detail)
+        message = "The request has errors; see the fields."
+        if list(fields) == ["non_field_errors"]:
+            message = fields["non_field_errors"][0]
+    else:
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        code = codes if isinstance(codes, str) else "error"
+        message = str(detail) if not isinstance(detail, dict | list) else "The request failed."
+        fields = _flatten(detail) if isinstance(detail, dict | list) else {}
+    body: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    data: dict[str, Any] = {"error": body}
+    if isinstance(exc, Conflict):
+        data["current"] = exc.current
+    response.data = data
+    return response

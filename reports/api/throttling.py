@@ -1,0 +1,20 @@
+"""Throttling per token (or per signed-in user for the browser)."""
+
+from __future__ import annotations
+
+from rest_framework.throttling import SimpleRateThrottle
+
+from accounts.models import ApiToken
+
+
+class PerTokenThrottle(SimpleRateThrottle):
+    scope = "token"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if isinstance(request.auth, ApiToken):
+            ident = f"token-{request.auth.pk}"
+        elif request.user and request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            ident = f"anon-{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}

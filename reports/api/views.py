@@ -1,0 +1,147 @@
+"""Read endpoints for reference data and reports. Every report query goes through access.py."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+
+from countries.models import Country
+from reports.api import serializers as s
+from reports.api.errors import ErrorSerializer
+from reports.models import NationalReport, Question, QuestionnaireVersion, ReportingCycle
+
+ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer}
+LIST_ERRORS = {
+    400: ErrorSerializer,
+    401: ErrorSerializer,
+    404: ErrorSerializer,
+    429: ErrorSerializer,
+}
+
+
+@extend_schema_view(
+    get=extend_schema(summary="States", responses={200: s.CountrySerializer, **LIST_ERRORS})
+)
+class CountryList(generics.ListAPIView):
+    serializer_class = s.CountrySerializer
+    queryset = Country.objects.with_groupings().order_by("sort_key")
+
+
+@extend_schema_view(
+    get=extend_schema(summary="One State", responses={200: s.CountrySerializer, **ERRORS})
+)
+class CountryDetail(generics.RetrieveAPIView):
+    serializer_class = s.CountrySerializer
+    queryset = Country.objects.with_groupings()
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), iso3=self.kwargs["iso3"].upper())
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Reporting cycles", responses={200: s.CycleSerializer, **LIST_ERRORS})
+)
+class CycleList(generics.ListAPIView):
+    serializer_class = s.CycleSerializer
+    queryset = ReportingCycle.objects.select_related("questionnaire").order_by("-year")
+
+
+@extend_schema_view(
+    get=extend_schema(summary="One reporting cycle", responses={200: s.CycleSerializer, **ERRORS})
+)
+class CycleDetail(generics.RetrieveAPIView):
+    serializer_class = s.CycleSerializer
+    queryset = ReportingCycle.objects.select_related("questionnaire")
+    lookup_field = "year"
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Questionnaire versions", responses={200: s.QuestionnaireSerializer, **LIST_ERRORS}
+    )
+)
+class QuestionnaireList(generics.ListAPIView):
+    serializer_class = s.QuestionnaireSerializer
+    queryset = QuestionnaireVersion.objects.order_by("-created_at")
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="A questionnaire version with its sections and questions",
+        responses={200: s.QuestionnaireDetailSerializer, **ERRORS},
+    )
+)
+class QuestionnaireDetail(generics.RetrieveAPIView):
+    serializer_class = s.QuestionnaireDetailSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        questions = Question.objects.select_related("section", "show_if_question").order_by(
+            "position"
+        )
+        return QuestionnaireVersion.objects.prefetch_related(
+            "sections", Prefetch("questions", queryset=questions)
+        )
+
+
+REPORT_FILTERS = [
+    OpenApiParameter("cycle", int, description="The cycle's year, e.g. 2026"),
+    OpenApiParameter("country", str, description="ISO 3166 alpha-3 code, e.g. GHA"),
+    OpenApiParameter(
+        "region", str, description="Report region: africa, americas, asia_pacific, europe"
+    ),
+    OpenApiParameter("status", str, enum=NationalReport.Status.values),
+]
+
+
+def visible_reports(request):
+    return (
+        NationalReport.objects.for_user(request.user)
+        .select_related("country__report_region", "cycle", "current_revision")
+        .order_by("-cycle__year", "country__sort_key")
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="National reports you may see",
+        parameters=REPORT_FILTERS,
+        responses={200: s.ReportSerializer, **LIST_ERRORS},
+    )
+)
+class ReportList(generics.ListAPIView):
+    serializer_class = s.ReportSerializer
+
+    def get_queryset(self):
+        reports = visible_reports(self.request)
+        params = self.request.query_params
+        cycle = params.get("cycle")
+        if cycle:
+            if not (cycle.isascii() and cycle.isdigit() and len(cycle) <= 4):
+                raise ValidationError({"cycle": ["A year, e.g. 2026."]})
+            reports = reports.filter(cycle__year=int(cycle))
+        if params.get("country"):
+            reports = reports.filter(country__iso3=params["country"].upper()[:3])
+        if params.get("region"):
+            reports = reports.filter(country__report_region__code=params["region"][:40])
+        status = params.get("status")
+        if status:
+            if status not in NationalReport.Status.values:
+                raise ValidationError(
+                    {"status": [f"One of: {', '.join(NationalReport.Status.values)}."]}
+                )
+            reports = reports.filter(status=status)
+        return reports
+
+
+@extend_schema_view(
+    get=extend_schema(summary="One national report", responses={200: s.ReportSerializer, **ERRORS})
+)
+class ReportDetail(generics.RetrieveAPIView):
+    serializer_class = s.ReportSerializer
+
+    def get_queryset(self):
+        return visible_reports(self.request)
