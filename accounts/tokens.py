@@ -68,7 +68,7 @@ class InvalidToken(Exception):
 
 def check_token(raw: str) -> ApiToken:
     """The active token the text stands for, or InvalidToken saying why not."""
-    parts = (raw or "").split("_")
+    parts = (raw or "").split("_", 2)  # the secret itself may contain "_"
     if len(parts) != 3 or parts[0] != "poa" or not parts[1] or not parts[2]:
         raise InvalidToken("token_malformed", "The token is not a PoA Reports API token.")
     token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
