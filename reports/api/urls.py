@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from reports.api import views
+from reports.api import other_views, views
 
 app_name = "api"
 
@@ -18,6 +18,24 @@ v1 = [
     ),
     path("reports/", views.ReportList.as_view(), name="report-list"),
     path("reports/<int:pk>/", views.ReportDetail.as_view(), name="report-detail"),
+    path("cycles/<int:year>/statistics/", other_views.StatisticsView.as_view(), name="statistics"),
+    path(
+        "cycles/<int:year>/statistics/compile/",
+        other_views.CompileView.as_view(),
+        name="statistics-compile",
+    ),
+    path("summaries/", other_views.SummaryList.as_view(), name="summary-list"),
+    path("summaries/<int:report_id>/pdf/", other_views.SummaryPdf.as_view(), name="summary-pdf"),
+    path(
+        "summaries/<int:report_id>/pdf/download/",
+        other_views.SummaryPdfDownload.as_view(),
+        name="summary-pdf-download",
+    ),
+    path(
+        "reports/<int:pk>/revisions/<int:number>/pdf/",
+        other_views.RevisionPdf.as_view(),
+        name="revision-pdf",
+    ),
 ]
 
 urlpatterns = [
