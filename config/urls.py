@@ -9,6 +9,8 @@ admin.site.index_title = "Secretariat"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The person's own pages first: they share the prefix with django.contrib.auth's.
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/", include("reports.api.urls")),

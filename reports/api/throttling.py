@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import ApiToken
@@ -9,6 +10,11 @@ from accounts.models import ApiToken
 
 class PerTokenThrottle(SimpleRateThrottle):
     scope = "token"
+
+    def get_rate(self) -> str | None:
+        # The current setting: DRF's class attribute keeps the rates read at import time, so
+        # a changed setting (override_settings in tests) would otherwise be ignored.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request, view) -> str | None:
         if isinstance(request.auth, ApiToken):
