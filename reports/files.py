@@ -39,6 +39,22 @@ ACCEPTED_EXTENSIONS = ", ".join(ext for kind in ACCEPTED_KINDS for ext in kind.e
 class FileRefused(Exception):
     """An upload that is not accepted, with a message for the person who sent it."""
 
+    code = "file_refused"
+
+
+class EmptyFile(FileRefused):
+    code = "empty_file"
+
+
+class FileTooLarge(FileRefused):
+    code = "file_too_large"
+
+
+class FileKindRefused(FileRefused):
+    """Not an accepted kind by its content, or named like another kind than it is."""
+
+    code = "unsupported_file_type"
+
 
 def sniff(handle: IO[bytes]) -> FileKind | None:
     """The kind of file the bytes are, or None. Office formats are ZIP files with known parts."""
@@ -82,21 +98,21 @@ def _sniff_zip(handle: IO[bytes]) -> FileKind | None:
 def check_upload(name: str, size: int, handle: IO[bytes]) -> FileKind:
     """The file's kind if it is accepted; otherwise FileRefused saying why."""
     if size == 0:
-        raise FileRefused(f"{name} is empty.")
+        raise EmptyFile(f"{name} is empty.")
     if size > MAX_ATTACHMENT_BYTES:
-        raise FileRefused(
+        raise FileTooLarge(
             f"{name} is {size / 1024 / 1024:.1f} MB; files may be at most "
             f"{MAX_ATTACHMENT_BYTES // 1024 // 1024} MB."
         )
     kind = sniff(handle)
     if kind is None:
-        raise FileRefused(
+        raise FileKindRefused(
             f"{name} is not a file of an accepted kind (PDF, Word, Excel, OpenDocument text, "
             "PNG or JPEG), whatever its name says."
         )
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension not in kind.extensions:
-        raise FileRefused(
+        raise FileKindRefused(
             f"{name} is named like {extension or 'a file without extension'} but its content is "
             f"a {kind.label}; rename it to {kind.extensions[0]} if that is what it is."
         )

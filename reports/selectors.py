@@ -13,6 +13,7 @@ from reports.models import (
     AnswerCell,
     AnswerChoice,
     Attachment,
+    Comment,
     NationalReport,
     Question,
     QuestionnaireVersion,
@@ -52,6 +53,25 @@ def questionnaire_sections(version: QuestionnaireVersion) -> list[Section]:
             Prefetch("questions", queryset=questions, to_attr="question_list")
         )
     )
+
+
+def country_comments(report: NationalReport) -> QuerySet[Comment]:
+    """The comments the country's focal points read, oldest first: their own side's, and the
+    secretariat's once shared with them (when the report is returned)."""
+    return (
+        report.comments.filter(Q(by_secretariat=False) | Q(shared_at__isnull=False))
+        .select_related("author", "question")
+        .order_by("created_at", "id")
+    )
+
+
+def visible_comments(user, report: NationalReport) -> QuerySet[Comment]:
+    """The report's comments the user may read: the secretariat reads them all."""
+    from reports import access
+
+    if access.is_secretariat(user):
+        return report.comments.select_related("author", "question").order_by("created_at", "id")
+    return country_comments(report)
 
 
 def report_answer_values(report: NationalReport) -> dict[str, Any]:

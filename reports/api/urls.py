@@ -18,6 +18,37 @@ v1 = [
     ),
     path("reports/", views.ReportList.as_view(), name="report-list"),
     path("reports/<int:pk>/", views.ReportDetail.as_view(), name="report-detail"),
+    # A report's answers, workflow, comments, revisions and files (report_views).
+    path("reports/<int:pk>/answers/", rv.AnswerList.as_view(), name="report-answers"),
+    path("reports/<int:pk>/answers/<str:code>/", rv.AnswerDetail.as_view(), name="report-answer"),
+    path("reports/<int:pk>/submit/", rv.SubmitView.as_view(), name="report-submit"),
+    path("reports/<int:pk>/recall/", rv.RecallView.as_view(), name="report-recall"),
+    path(
+        "reports/<int:pk>/start-review/", rv.StartReviewView.as_view(), name="report-start-review"
+    ),
+    path("reports/<int:pk>/return/", rv.ReturnView.as_view(), name="report-return"),
+    path("reports/<int:pk>/accept/", rv.AcceptView.as_view(), name="report-accept"),
+    path("reports/<int:pk>/publish/", rv.PublishView.as_view(), name="report-publish"),
+    path("reports/<int:pk>/reopen/", rv.ReopenView.as_view(), name="report-reopen"),
+    path("reports/<int:pk>/comments/", rv.CommentList.as_view(), name="report-comments"),
+    path("reports/<int:pk>/revisions/", rv.RevisionList.as_view(), name="report-revisions"),
+    path(
+        "reports/<int:pk>/revisions/<int:number>/",
+        rv.RevisionDetail.as_view(),
+        name="report-revision",
+    ),
+    path("reports/<int:pk>/diff/", rv.DiffView.as_view(), name="report-diff"),
+    path("reports/<int:pk>/attachments/", rv.AttachmentList.as_view(), name="report-attachments"),
+    path(
+        "reports/<int:pk>/attachments/<int:aid>/",
+        rv.AttachmentDetail.as_view(),
+        name="report-attachment",
+    ),
+    path(
+        "reports/<int:pk>/attachments/<int:aid>/download/",
+        rv.AttachmentDownload.as_view(),
+        name="report-attachment-download",
+    ),
     path("cycles/<int:year>/statistics/", other_views.StatisticsView.as_view(), name="statistics"),
     path(
         "cycles/<int:year>/statistics/compile/",

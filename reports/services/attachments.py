@@ -15,6 +15,12 @@ from reports.services.audit import record_event
 MAX_ORIGINAL_NAME = 255
 
 
+class OneFileOnly(FileRefused):
+    """The question takes one file and has one already."""
+
+    code = "one_file_only"
+
+
 def add_attachment(
     *, report: NationalReport, question: Question, upload: UploadedFile, user=None
 ) -> Attachment:
@@ -34,7 +40,7 @@ def add_attachment(
             not question.multiple
             and report.attachments.current().filter(question=question).exists()
         ):
-            raise FileRefused(
+            raise OneFileOnly(
                 f"Question {question.code} takes one file; remove the current one first."
             )
         attachment = Attachment(

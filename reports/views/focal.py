@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import (
     FileResponse,
     Http404,
@@ -47,6 +47,7 @@ from reports.report_forms import (
 )
 from reports.selectors import (
     answer_records,
+    country_comments,
     question_by_code,
     questionnaire_of,
     section_answers,
@@ -183,11 +184,7 @@ def start(request: HttpRequest, country_id: int, year: int) -> HttpResponse:
 def _visible_comments(report) -> dict[int | None, list]:
     """Comments the country sees: its own, and the secretariat's once shared (on return)."""
     grouped: dict[int | None, list] = {}
-    for comment in (
-        report.comments.filter(Q(by_secretariat=False) | Q(shared_at__isnull=False))
-        .select_related("author")
-        .order_by("created_at", "id")
-    ):
+    for comment in country_comments(report):
         grouped.setdefault(comment.question_id, []).append(comment)
     return grouped
 
