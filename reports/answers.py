@@ -88,13 +88,19 @@ def _fail(question: Question, message: str) -> NoReturn:
     raise AnswerValidationError(question.code, message)
 
 
+_SOFT_BREAKS = re.compile("[\x0b\x0c]")
+_CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0e-\x1f\x7f]")
+
+
 def _text(question: Question, value: Any, what: str, limit: int) -> str:
     """A stripped string of at most `limit` characters (PostgreSQL refuses NUL characters)."""
     if not isinstance(value, str):
         _fail(question, f"{what}: expected text.")
     if "\x00" in value:
         _fail(question, f"{what}: the text contains a NUL character; please retype it.")
-    text = value.strip()
+    # Word's soft line and page breaks become line breaks; other invisible control characters
+    # (which spreadsheets and XML cannot hold) are dropped.
+    text = _CONTROL_CHARACTERS.sub("", _SOFT_BREAKS.sub("\n", value)).strip()
     if len(text) > limit:
         _fail(
             question, f"{what}: the text is {len(text):,} characters long; at most {limit:,} fit."

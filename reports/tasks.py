@@ -155,6 +155,10 @@ def compile_all_statistics(force: bool = False) -> dict[int, str]:
 # -- documents --------------------------------------------------------------------------------
 
 
+class ReportChanged(Exception):
+    """A summary report edited between asking for its PDF and the worker making it."""
+
+
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,  # a worker killed mid-render: the render is delivered again
@@ -166,7 +170,7 @@ def render_summary_pdf(report_id: int, document_id: int) -> str:
     """Render a summary report's PDF into its RenderedPdf row (nothing if it is already done)."""
     from reports.models import RenderedPdf
     from reports.services.documents import render_into
-    from reports.summary.document import build_document, load_report
+    from reports.summary.document import build_document, fingerprint, load_report
     from reports.summary.render import document_html
 
     document = RenderedPdf.objects.filter(pk=document_id).first()
@@ -175,6 +179,11 @@ def render_summary_pdf(report_id: int, document_id: int) -> str:
 
     def build(progress) -> str:
         report = load_report(report_id)
+        if fingerprint(report) != document.fingerprint:
+            # Edited since the PDF was asked for: this row stands for the old text, which is gone.
+            raise ReportChanged(
+                "The report changed while its PDF was waiting to be made; ask for it again."
+            )
         progress(20, "Filling in the numbers")
         built = build_document(report)
         progress(40, "Drawing the charts")

@@ -354,3 +354,11 @@ def test_odd_input_is_refused_with_a_message_never_a_crash(
 )
 def test_usual_ways_of_typing_are_accepted(section, report, qtype, fields, given, expected):
     assert clean_answer(make(section, qtype, **fields), given) == expected
+
+
+def test_word_soft_breaks_become_line_breaks_and_control_characters_go():
+    from reports.answers import clean_answer
+    from reports.models import Question, QuestionType
+
+    question = Question(code="9.9", type=QuestionType.TEXT)
+    assert clean_answer(question, "first\x0bsecond\x07 line") == "first\nsecond line"

@@ -342,3 +342,14 @@ def test_public_headline_only_once_made_public(client, world):
     assert "<strong>3</strong> of 195 States submitted a national report" in page
     # Aggregates only: which States reported is not shown before their reports are published.
     assert "Ghana" not in page
+
+
+def test_control_characters_from_word_do_not_break_the_workbook(client, observer, world):
+    from reports.models import AssistanceEntry
+
+    AssistanceEntry.objects.update(description="line\x0bbreak\x01")
+    login(client, observer)
+    response = client.get("/review/statistics/2026/statistics.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["Assistance"]
+    assert "linebreak" in [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]

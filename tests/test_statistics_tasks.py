@@ -479,3 +479,33 @@ def test_a_real_worker_compiles_the_statistics_after_acceptances(
     compile_cycle_statistics.delay(cycle.pk, again.pk)
     wait_for(lambda: StatisticsRun.objects.get(pk=again.pk).status == Status.UNCHANGED)
     assert stats_of(cycle).pk == stats.pk
+
+
+@pytest.mark.django_db
+def test_accepting_late_also_recompiles_the_next_cycle(two_cycles, delays, secretariat_reviewer):
+    earlier, later = two_cycles
+    compile_cycle(earlier)
+    compile_cycle(later)
+    request_compile(earlier, reason="Late acceptance")
+    queued = StatisticsRun.objects.filter(status=Status.QUEUED)
+    assert sorted(run.cycle.year for run in queued) == [2100, 2102]
+
+
+@pytest.mark.django_db
+def test_a_compile_whose_inputs_change_meanwhile_reads_them_again(two_cycles, monkeypatch):
+    _earlier, cycle = two_cycles
+    compute = compile_module._compute
+    calls = []
+
+    def compute_then_a_late_acceptance(cycle_, inputs, run):
+        calls.append(1)
+        result = compute(cycle_, inputs, run)
+        if len(calls) == 1:  # another State's report is accepted while this one computes
+            accepted_revision(ReportFactory(country=country("FRA"), cycle=cycle_), {"1.1": "yes"})
+        return result
+
+    monkeypatch.setattr(compile_module, "_compute", compute_then_a_late_acceptance)
+    run = compile_cycle(cycle)
+    assert run.status == Status.DONE
+    assert len(calls) == 2
+    assert stats_of(cycle).reports_counted == 3  # Ghana, Japan and the late France

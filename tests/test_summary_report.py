@@ -109,7 +109,18 @@ def accepted(cycle, iso3: str, answers: dict) -> Revision:
 @pytest.fixture
 def compiled(open_cycle):
     # Ghana and Benin (Africa) and France (Europe) reported; Ghana and France have an agency.
-    accepted(open_cycle, "GHA", {"1.1": "yes", "9.3": 4, "9.4": 12, "9.5": 10})
+    accepted(
+        open_cycle,
+        "GHA",
+        {
+            "1.1": "yes",
+            "9.3": 4,
+            "9.4": 12,
+            "9.5": 10,
+            "10.1": "yes",
+            "10.1.1": [{"topic": "ddr", "description": "Reintegration"}],
+        },
+    )
     accepted(open_cycle, "BEN", {"1.1": "no", "9.3": 1, "9.4": 0, "9.5": 0})
     accepted(open_cycle, "FRA", {"1.1": "yes", "9.3": 30, "9.4": 2, "9.5": 2})
     compile_cycle(open_cycle)
@@ -147,6 +158,11 @@ def test_new_report_has_the_standard_structure_and_numbers(summary):
     assert "that is, 2 per cent of all States" in reporting
     # The footnote between "States." and the next number: that number still opens a sentence.
     assert "Three States reported for the first time" in reporting
+    assistance = texts[paragraph(summary, "assistance").pk]
+    # One State (singular), none offering ("no State"), an acronym kept in capitals.
+    assert assistance.startswith("One State requested assistance")
+    assert "and no State offered it" in assistance
+    assert "were disarmament, demobilization and reintegration (DDR)." in assistance
     tracing = texts[paragraph(summary, "tracing").pk]
     assert "sent 35 tracing requests" in tracing and "received 14, of which 12" in tracing
     # Footnotes numbered through the document: the introduction's, then the reporting one's.
@@ -385,3 +401,37 @@ def test_typed_markup_cannot_make_the_renderer_fetch_anything(
     assert "http://evil.example/x.png" in text  # shown as the text it is
     assert '<img src="file:///etc/passwd">' in text
     assert "root:" not in text
+
+
+@pytest.mark.django_db
+def test_odd_numbers_in_forms_are_refused_not_a_500(client, secretariat_reviewer, summary):
+    client.force_login(secretariat_reviewer)
+    response = client.post("/review/summaries/", {"cycle": "²"}, follow=True)
+    assert response.status_code == 200
+    assert "Choose the reporting cycle" in response.content.decode()
+    response = client.post(
+        f"/review/summaries/{summary.pk}/sections/",
+        {"title": "More", "level": "1", "after": "²"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert load_report(summary.pk).section_list[-1].title == "More"
+
+
+@pytest.mark.django_db
+def test_a_report_edited_before_its_pdf_is_made_is_not_stored_under_the_old_text(
+    summary, django_capture_on_commit_callbacks
+):
+    from reports.tasks import render_summary_pdf
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        document = services.request_pdf(summary)
+    target = paragraph(summary, "tracing")
+    target.text = "Edited after the PDF was asked for."
+    target.save()
+    assert len(callbacks) == 1
+    assert render_summary_pdf(summary.pk, document.pk) == RenderedPdf.Status.FAILED
+    document.refresh_from_db()
+    assert document.status == RenderedPdf.Status.FAILED
+    assert "changed while its PDF was waiting" in document.error
+    assert not document.file

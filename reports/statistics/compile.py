@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 REGION = "revision__report__country__report_region__code"
 # At most this many offering States are paired with each request (same region first).
 MATCHES_PER_REQUEST = 10
+# A compile whose inputs keep changing while it runs tries this often before giving up.
+MAX_ATTEMPTS = 3
 CATEGORY_COLUMN_TYPES = (ColumnType.CHOICE, ColumnType.YES_NO)
 
 
@@ -118,9 +120,15 @@ def compile_cycle(
         current = CycleStatistics.objects.filter(cycle=cycle).only("fingerprint").first()
         if current is not None and current.fingerprint == run.fingerprint and not force:
             return _finish(run, StatisticsRun.Status.UNCHANGED)
-        compiled = _compute(cycle, inputs, run)
-        _progress(run, 90, "Saving the results")
-        _swap_in(cycle, compiled)
+        for _attempt in range(MAX_ATTEMPTS):
+            compiled = _compute(cycle, inputs, run)
+            _progress(run, 90, "Saving the results")
+            if _swap_in(cycle, compiled):
+                break
+            # The inputs changed while this compile read them: read them again.
+            write_revision_rows(counted_revisions([cycle]).filter(rows_written=False))
+            inputs = statistics_inputs(cycle)
+            run.fingerprint = fingerprint(inputs)
     except Exception as error:
         run.status = StatisticsRun.Status.FAILED
         run.error = f"{type(error).__name__}: {error}"[:2000]
@@ -142,10 +150,13 @@ def _finish(run: StatisticsRun, status: str) -> StatisticsRun:
     return run
 
 
-def _swap_in(cycle: ReportingCycle, compiled: Compiled) -> None:
+def _swap_in(cycle: ReportingCycle, compiled: Compiled) -> bool:
+    """Replace the cycle's results, unless the inputs changed since they were read (False)."""
     with transaction.atomic():
         # One compile at a time per cycle swaps; the other waits and then replaces in turn.
         ReportingCycle.objects.select_for_update().filter(pk=cycle.pk).first()
+        if fingerprint(statistics_inputs(cycle)) != compiled.stats.fingerprint:
+            return False  # a newer compile (or this one, again) will store the right numbers
         CycleStatistics.objects.filter(cycle=cycle).delete()
         stats = compiled.stats
         stats.save()
@@ -161,6 +172,7 @@ def _swap_in(cycle: ReportingCycle, compiled: Compiled) -> None:
             for row in rows:
                 row.statistics = stats
             model.objects.bulk_create(rows, batch_size=2000)
+    return True
 
 
 # -- the computation ----------------------------------------------------------------------------
@@ -632,7 +644,7 @@ def _assistance(
 
 
 def request_compile(
-    cycle: ReportingCycle, *, reason: str, user=None, force: bool = False
+    cycle: ReportingCycle, *, reason: str, user=None, force: bool = False, cascade: bool = True
 ) -> StatisticsRun:
     """Queue a compile of the cycle's statistics once the current transaction commits.
 
@@ -641,6 +653,11 @@ def request_compile(
     without this transaction's change, so another one is queued then. If the task queue cannot be
     reached the run stays queued; the periodic compile of all cycles picks it up.
     """
+    if cascade:
+        # The next cycle's first-time and lapsed States depend on who reported in this one.
+        following = ReportingCycle.objects.filter(year__gt=cycle.year).order_by("year").first()
+        if following is not None and CycleStatistics.objects.filter(cycle=following).exists():
+            request_compile(following, reason=f"{reason} ({cycle.year})", user=user, cascade=False)
     waiting = (
         StatisticsRun.objects.filter(cycle=cycle, status=StatisticsRun.Status.QUEUED)
         .order_by("-created_at")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -314,6 +315,11 @@ def build_table(stats: CycleStatistics, slug: str) -> Table:
     return BUILDERS[slug](stats, _names())
 
 
+def _xml_safe(value: Cell) -> Cell:
+    """Text stored before control characters were cleaned on input cannot break the workbook."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _text_safe(value: Cell) -> Cell:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -341,7 +347,7 @@ def as_xlsx(stats: CycleStatistics) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(row)
+            sheet.append([_xml_safe(cell) for cell in row])
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):

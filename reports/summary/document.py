@@ -323,6 +323,23 @@ def fingerprint(report: SummaryReport) -> str:
             ]
             for s in report.section_list
         ],
+        "cycle": [
+            report.cycle.year,
+            str(report.cycle.due_on),
+            report.cycle.meeting_name,
+            report.cycle.questionnaire_id,
+        ],
+        # State names and region headings print in the lists of States and the annex.
+        "names": hashlib.sha256(
+            repr(
+                list(
+                    Country.objects.order_by("pk").values_list(
+                        "iso3", "un_name", "name_in_sentence", "sort_key", "report_region_id"
+                    )
+                )
+                + list(ReportRegion.objects.order_by("pk").values_list("code", "name", "heading"))
+            ).encode()
+        ).hexdigest(),
         "statistics": stats,
         "trend": selectors.trend_fingerprint(),
         "charts": charts.CHART_FORMAT,

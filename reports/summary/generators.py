@@ -19,11 +19,11 @@ GENERATORS: dict[str, Generator] = {
         Generator(
             "reporting",
             "Reports submitted",
-            "As at {due_date}, {reports} States had submitted a national report on their "
+            "As at {due_date}, {reports:State} had submitted a national report on their "
             "implementation of the Programme of Action and the International Tracing Instrument "
             "for the {meeting}, that is, {rate} of all States.[^The national reports are "
-            "available on the PoA Reports portal.] {first_time} States reported for the first "
-            "time, while {lapsed} States that had reported in {previous_year} did not report "
+            "available on the PoA Reports portal.] {first_time:State} reported for the first "
+            "time, while {lapsed:State} that had reported in {previous_year} did not report "
             "in {year}.",
         ),
         Generator(
@@ -60,9 +60,9 @@ GENERATORS: dict[str, Generator] = {
         Generator(
             "transfers",
             "International transfers",
-            "{transfer_states:exports} States reported exports of small arms and light weapons "
+            "{transfer_states:exports:State} reported exports of small arms and light weapons "
             "during the reporting period, totalling {transfer_items:exports} items, and "
-            "{transfer_states:imports} States reported imports totalling "
+            "{transfer_states:imports:State} reported imports totalling "
             "{transfer_items:imports} items, by the subcategories of the United Nations Register "
             "of Conventional Arms.",
             table="transfers",
@@ -70,8 +70,8 @@ GENERATORS: dict[str, Generator] = {
         Generator(
             "assistance",
             "Assistance requested and offered",
-            "{requesting} States requested assistance to implement the instruments and "
-            "{offering} States offered it. The topics on which assistance was most requested "
+            "{requesting:State} requested assistance to implement the instruments and "
+            "{offering:State} offered it. The topics on which assistance was most requested "
             "were {top_requested}. For {matched} requests, at least one State offered "
             "assistance on the same topic; offers from or for the same region were matched "
             "first.",

@@ -35,6 +35,21 @@ def un_number(number: int, *, sentence_start: bool = False) -> str:
     return figures(number)
 
 
+def counted(number: int, noun: str, *, sentence_start: bool = False) -> str:
+    """'one State', 'three States', '68 States', 'no State' (a noun in the singular)."""
+    if number == 0:
+        text = f"no {noun}"
+    else:
+        text = f"{un_number(number)} {noun if number == 1 else plural(noun)}"
+    return capitalize_first(text) if sentence_start else text
+
+
+def plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
 def un_percent(value: float | int | None, *, sentence_start: bool = False) -> str:
     if value is None:
         return "no"
@@ -57,8 +72,11 @@ def state_list(countries: Iterable[Country], *, sentence_start: bool = False) ->
 
 
 def plain_list(items: list[str]) -> str:
+    """'a, b and c'; with semicolons when an item has an "and" of its own."""
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
+    if any(" and " in item or "," in item for item in items):
+        return "; ".join(items[:-1]) + "; and " + items[-1]
     return ", ".join(items[:-1]) + " and " + items[-1]

@@ -23,6 +23,7 @@ from reports.models import (
 )
 from reports.summary.numbers import (
     capitalize_first,
+    counted,
     plain_list,
     state_list,
     un_number,
@@ -32,6 +33,7 @@ from reports.summary.wording import WordingError
 
 PLACEHOLDERS: list[tuple[str, str]] = [
     ("{reports}", "number of States whose report is counted"),
+    ("{reports:State}", 'the same with its noun: "one State", "68 States", "no State"'),
     ("{states}", "number of States (195)"),
     ("{rate}", 'share of States that reported, e.g. "62 per cent"'),
     ("{first_time}", "number of first-time reporters"),
@@ -57,7 +59,7 @@ PLACEHOLDERS: list[tuple[str, str]] = [
     ("{offering}", "States offering assistance"),
     ("{matched}", "requests with at least one matching offer"),
     ("{top_requested}", "the three topics most requested"),
-    ("{transfer_states:exports}", "States reporting exports (or imports)"),
+    ("{transfer_states:exports}", "States reporting exports (or imports); {…:exports:State}"),
     ("{transfer_items:exports}", "items exported (or imported)"),
 ]
 
@@ -87,7 +89,11 @@ class StatisticsValues:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _number(self, value: int, start: bool) -> str:
+    def _number(self, value: int, start: bool, args: list[str] | None = None) -> str:
+        """A number in UN style; with a noun argument ({reports:State}) the noun agrees:
+        "one State", "three States", "no State"."""
+        if args:
+            return counted(value, args[-1], sentence_start=start)
         return un_number(value, sentence_start=start)
 
     def _need(self, args: list[str], count: int, example: str) -> list[str]:
@@ -153,28 +159,32 @@ class StatisticsValues:
     # -- the placeholders -----------------------------------------------------------------
 
     def value_reports(self, args, start):
-        return self._number(self.stats.reports_counted, start)
+        return self._number(self.stats.reports_counted, start, args)
 
     def value_states(self, args, start):
-        return self._number(self.stats.states_total, start)
+        return self._number(self.stats.states_total, start, args)
 
     def value_rate(self, args, start):
         return un_percent(self.stats.reporting_rate * 100, sentence_start=start)
 
     def value_first_time(self, args, start):
-        return self._number(len(self.stats.first_time), start)
+        return self._number(len(self.stats.first_time), start, args)
 
     def value_first_time_states(self, args, start):
         return self._states(self.stats.first_time, start)
 
     def value_lapsed(self, args, start):
-        return self._number(len(self.stats.lapsed), start)
+        return self._number(len(self.stats.lapsed), start, args)
 
     def value_lapsed_states(self, args, start):
         return self._states(self.stats.lapsed, start)
 
     def value_previous_year(self, args, start):
-        return str(self.stats.previous_year or "")
+        if not self.stats.previous_year:
+            raise WordingError(
+                f"{{previous_year}}: {self.cycle.year} is the first cycle; reword the sentence."
+            )
+        return str(self.stats.previous_year)
 
     def value_year(self, args, start):
         return str(self.cycle.year)
@@ -286,11 +296,11 @@ class StatisticsValues:
 
     def value_requesting(self, args, start):
         states = {e.country_id for e in self._assistance if e.kind == AssistanceEntry.Kind.REQUEST}
-        return self._number(len(states), start)
+        return self._number(len(states), start, args)
 
     def value_offering(self, args, start):
         states = {e.country_id for e in self._assistance if e.kind == AssistanceEntry.Kind.OFFER}
-        return self._number(len(states), start)
+        return self._number(len(states), start, args)
 
     def value_matched(self, args, start):
         matched = sum(
@@ -309,7 +319,9 @@ class StatisticsValues:
         )
         labels = {t.code: t.label for t in self.board.assistance}
         top = [_in_sentence(labels.get(code, code)) for code, _ in counts.most_common(3)]
-        text = plain_list(top) or "none"
+        if not top:
+            raise WordingError("{top_requested}: no State requested assistance; reword it.")
+        text = plain_list(top)
         return capitalize_first(text) if start else text
 
     def _transfer(self, args, name: str):
@@ -322,7 +334,7 @@ class StatisticsValues:
         return tables[key]
 
     def value_transfer_states(self, args, start):
-        return self._number(self._transfer(args, "transfer_states").states, start)
+        return self._number(self._transfer(args[:1], "transfer_states").states, start, args[1:])
 
     def value_transfer_items(self, args, start):
         return self._number(self._transfer(args, "transfer_items").items, start)

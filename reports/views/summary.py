@@ -104,7 +104,11 @@ def list_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Only secretariat reviewers and administrators can create.")
             return redirect("summary-list")
         year = request.POST.get("cycle", "")
-        cycle = cycles.filter(year=int(year)).first() if year.isdigit() else None
+        cycle = (
+            cycles.filter(year=int(year)).first()
+            if year.isascii() and year.isdigit() and len(year) <= 4
+            else None
+        )
         if cycle is None:
             messages.error(request, "Choose the reporting cycle the report is about.")
             return redirect("summary-list")
@@ -192,9 +196,10 @@ def add_section(request: HttpRequest, report_id: int) -> HttpResponse:
     elif level not in ("1", "2", "3"):
         messages.error(request, "Choose the heading's level: I., A. or 1.")
     else:
+        raw_after = request.POST.get("after", "")
         after = (
-            report.sections.filter(pk=request.POST.get("after") or 0).first()
-            if (request.POST.get("after", "").isdigit())
+            report.sections.filter(pk=int(raw_after)).first()
+            if raw_after.isascii() and raw_after.isdigit() and len(raw_after) < 10
             else None
         )
         section = services.add_section(report=report, level=int(level), title=title, after=after)
