@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from reports.api import other_views, views
+from reports.api import report_views as rv
 
 app_name = "api"
 
