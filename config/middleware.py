@@ -1,7 +1,7 @@
 """Requests carrying NUL characters are refused up front: PostgreSQL cannot store or compare
 them, and no person types one, so they would otherwise end as a server error."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 
 
@@ -11,6 +11,16 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_nul(request):
+            if request.path.startswith("/api/"):  # the API's one error shape
+                return JsonResponse(
+                    {
+                        "error": {
+                            "code": "nul_character",
+                            "message": "The request contains a NUL character; nothing was changed.",
+                        }
+                    },
+                    status=400,
+                )
             return HttpResponseBadRequest(
                 render_to_string("400.html", {"reason": "The request contains a NUL character."})
             )

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -93,3 +94,11 @@ def api_exception_handler(exc, context) -> Response | None:
         data["current"] = exc.current
     response.data = data
     return response
+
+
+@csrf_exempt  # nothing happens here; a CSRF refusal would be an HTML page
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other URL under /api/ (e.g. /api/v1/cycles/-1/): 404 in the error shape, not a page."""
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": "Not found."}}, status=status.HTTP_404_NOT_FOUND
+    )

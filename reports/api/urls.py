@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from reports.api import other_views, views
+from reports.api.errors import not_found
 from reports.api import report_views as rv
 
 app_name = "api"
@@ -74,4 +75,6 @@ urlpatterns = [
     *[path(f"v1/{p.pattern}", p.callback, name=p.name) for p in v1],
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Anything else under /api/ answers 404 in the error shape (no HTML page, no redirect).
+    re_path(r"", not_found),
 ]
