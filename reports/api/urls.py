@@ -2,8 +2,8 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from reports.api import other_views, views
-from reports.api.errors import not_found
 from reports.api import report_views as rv
+from reports.api.errors import not_found
 
 app_name = "api"
 
