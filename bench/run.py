@@ -59,9 +59,15 @@ def main() -> int:
             cwd=ROOT,
             env={**env, "DJANGO_LOG_LEVEL": "WARNING"},
         )
+        api = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "api_bench.py")],
+            cwd=ROOT,
+            env={**env, "DJANGO_LOG_LEVEL": "WARNING"},
+        )
     finally:
         psql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-    return 0 if verdict == "PASS" and forms.returncode == 0 and summary.returncode == 0 else 1
+    others = (forms, summary, api)
+    return 0 if verdict == "PASS" and all(p.returncode == 0 for p in others) else 1
 
 
 if __name__ == "__main__":
