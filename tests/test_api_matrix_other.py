@@ -68,8 +68,9 @@ def world(
     accept_report(report=ghana, user=secretariat_reviewer)
     compile_cycle(open_cycle)
     summary = create_summary_report(cycle=open_cycle, user=secretariat_admin)
-    # One State's answers leave some sums without a number: word that paragraph plainly.
-    SummaryParagraph.objects.filter(section__report=summary, text__contains="{sum:").update(
+    # One State's answers leave some wording without a number (sums, assistance requested):
+    # word the generated paragraphs plainly, so the PDF can be made.
+    SummaryParagraph.objects.filter(section__report=summary, kind="generated").update(
         kind=SummaryParagraph.Kind.NARRATIVE, generator="", text="Transfers were reported."
     )
     document = RenderedPdf.objects.create(
