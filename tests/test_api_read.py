@@ -105,3 +105,20 @@ def test_only_json_goes_out(client, submitter, reports):
     response = client.get("/api/v1/reports/", HTTP_ACCEPT="text/html", **bearer(submitter))
     assert response.status_code in (200, 406)
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_list_rows_are_exactly_what_the_report_serializer_gives(client, observer, open_cycle):
+    from reports.api.serializers import ReportSerializer
+    from reports.models import NationalReport
+    from tests.helpers import accept_directly
+
+    ghana = start_report(country=country("GHA"), cycle=open_cycle)
+    accept_directly(ghana)
+    start_report(country=country("MEX"), cycle=open_cycle)
+    client.force_login(observer)
+    listed = {row["id"]: row for row in client.get("/api/v1/reports/").json()["results"]}
+    for report in NationalReport.objects.select_related(
+        "country__report_region", "cycle", "current_revision"
+    ):
+        assert listed[report.pk] == dict(ReportSerializer(report).data)
+    assert listed[ghana.pk]["current_revision"] == 1

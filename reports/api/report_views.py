@@ -21,7 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,6 +30,7 @@ from reports import access
 from reports.answers import AnswerValidationError
 from reports.api import report_serializers as rs
 from reports.api.errors import Conflict, ErrorSerializer
+from reports.api.parsers import SafeJSONParser
 from reports.api.serializers import ReportSerializer
 from reports.diff import compare, compare_files
 from reports.files import (
@@ -83,16 +84,6 @@ class Refused(exceptions.APIException):
     def __init__(self, message: str, code: str, status_code: int = 409) -> None:
         super().__init__(message, code)
         self.status_code = status_code
-
-
-class SafeJSONParser(JSONParser):
-    """JSON bodies; nesting too deep for the parser is a 400 like any malformed body."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError as error:
-            raise exceptions.ParseError("JSON parse error - nested too deeply.") from error
 
 
 class ReportApiView(APIView):

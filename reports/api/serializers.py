@@ -120,9 +120,7 @@ class ReportSerializer(serializers.ModelSerializer):
     country_name = serializers.CharField(source="country.un_name")
     region = serializers.CharField(source="country.report_region.code")
     cycle = serializers.IntegerField(source="cycle.year")
-    current_revision = serializers.IntegerField(
-        source="current_revision.number", allow_null=True, default=None
-    )
+    current_revision = serializers.SerializerMethodField()
 
     class Meta:
         model = NationalReport
@@ -139,3 +137,9 @@ class ReportSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def get_current_revision(self, report: NationalReport) -> int | None:
+        """The accepted revision's number (annotated by the list query, read otherwise)."""
+        if hasattr(report, "current_revision_number"):
+            return report.current_revision_number
+        return report.current_revision.number if report.current_revision_id else None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -98,11 +99,67 @@ REPORT_FILTERS = [
 
 
 def visible_reports(request):
+    # Only the columns the list shows: a report's revisions carry every answer as JSON, and
+    # reading (and decoding) them for a page of 50 would cost more than everything else.
     return (
         NationalReport.objects.for_user(request.user)
-        .select_related("country__report_region", "cycle", "current_revision")
+        .select_related("country__report_region", "cycle")
+        .annotate(current_revision_number=F("current_revision__number"))
+        .only(
+            "id",
+            "status",
+            "language",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+            "country__iso3",
+            "country__un_name",
+            "country__report_region__code",
+            "cycle__year",
+        )
         .order_by("-cycle__year", "country__sort_key")
     )
+
+
+REPORT_ROW = (
+    "id",
+    "country__iso3",
+    "country__un_name",
+    "country__report_region__code",
+    "cycle__year",
+    "status",
+    "language",
+    "submitted_at",
+    "current_revision_number",
+    "created_at",
+    "updated_at",
+)
+
+
+def _when(value):
+    """A date and time as DRF writes them (ISO 8601, "Z" for UTC)."""
+    if value is None:
+        return None
+    if value.utcoffset() is not None and value.utcoffset().total_seconds() == 0:
+        return value.replace(tzinfo=None).isoformat() + "Z"  # stored in UTC: the common case
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def report_row(row: dict) -> dict:
+    return {
+        "id": row["id"],
+        "country": row["country__iso3"],
+        "country_name": row["country__un_name"],
+        "region": row["country__report_region__code"],
+        "cycle": row["cycle__year"],
+        "status": row["status"],
+        "language": row["language"],
+        "submitted_at": _when(row["submitted_at"]),
+        "current_revision": row["current_revision_number"],
+        "created_at": _when(row["created_at"]),
+        "updated_at": _when(row["updated_at"]),
+    }
 
 
 @extend_schema_view(
@@ -114,6 +171,13 @@ def visible_reports(request):
 )
 class ReportList(generics.ListAPIView):
     serializer_class = s.ReportSerializer
+
+    def list(self, request, *args, **kwargs):
+        # The hot path of programs that poll the list: plain rows instead of model instances and
+        # field-by-field serialization, giving exactly what ReportSerializer gives (tested).
+        rows = self.get_queryset().values(*REPORT_ROW)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response([report_row(row) for row in page])
 
     def get_queryset(self):
         reports = visible_reports(self.request)
