@@ -36,3 +36,22 @@ def accept_directly(report, status: str = "accepted"):
     NationalReport.objects.filter(pk=report.pk).update(status=status, current_revision=revision)
     report.refresh_from_db()
     return revision
+
+
+def accepted_snapshot(cycle, iso3: str, answers: dict):
+    """A State's report for the cycle with one accepted revision holding `answers` (JSON)."""
+    from django.utils import timezone
+
+    from reports.models import NationalReport, Revision
+    from reports.services import start_report
+    from tests.factories import country
+
+    report = start_report(country=country(iso3), cycle=cycle)
+    now = timezone.now()
+    revision = Revision.objects.create(
+        report=report, number=1, answers=answers, submitted_at=now, accepted_at=now
+    )
+    NationalReport.objects.filter(pk=report.pk).update(
+        status=NationalReport.Status.ACCEPTED, current_revision=revision
+    )
+    return revision

@@ -9,36 +9,22 @@ import io
 import re
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from reports.models import (
     CountingRule,
     CycleStatistics,
-    NationalReport,
     ReportingCycle,
-    Revision,
     StatisticsRun,
 )
 from reports.services import start_report
 from reports.statistics.compile import compile_cycle
 from tests.factories import country
+from tests.helpers import accepted_snapshot as accepted
 
 pytestmark = pytest.mark.django_db
 
 INJECTION = '=HYPERLINK("http://evil.example","x") <script>alert(1)</script>'
-
-
-def accepted(cycle: ReportingCycle, iso3: str, answers: dict) -> Revision:
-    report = start_report(country=country(iso3), cycle=cycle)
-    now = timezone.now()
-    revision = Revision.objects.create(
-        report=report, number=1, answers=answers, submitted_at=now, accepted_at=now
-    )
-    NationalReport.objects.filter(pk=report.pk).update(
-        status=NationalReport.Status.ACCEPTED, current_revision=revision
-    )
-    return revision
 
 
 @pytest.fixture

@@ -6,23 +6,19 @@ import re
 import subprocess
 
 import pytest
-from django.utils import timezone
 
 from countries.models import Country
 from reports.models import (
-    NationalReport,
     RenderedPdf,
-    Revision,
     SummaryParagraph,
     SummaryReport,
 )
-from reports.services import start_report
 from reports.statistics.compile import compile_cycle
 from reports.summary import services
 from reports.summary.document import build_document, fingerprint, load_report
 from reports.summary.numbers import state_list, un_number, un_percent
 from reports.summary.wording import Footnotes, fill, paragraph_html
-from tests.factories import country
+from tests.helpers import accepted_snapshot as accepted
 
 # -- numbers and lists (no database) ----------------------------------------------------------
 
@@ -92,18 +88,6 @@ def test_markup_escapes_everything_typed():
 
 
 # -- the document -----------------------------------------------------------------------------
-
-
-def accepted(cycle, iso3: str, answers: dict) -> Revision:
-    report = start_report(country=country(iso3), cycle=cycle)
-    now = timezone.now()
-    revision = Revision.objects.create(
-        report=report, number=1, answers=answers, submitted_at=now, accepted_at=now
-    )
-    NationalReport.objects.filter(pk=report.pk).update(
-        status=NationalReport.Status.ACCEPTED, current_revision=revision
-    )
-    return revision
 
 
 @pytest.fixture

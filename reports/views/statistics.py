@@ -122,16 +122,19 @@ def status_view(request: HttpRequest, year: int) -> JsonResponse:
     cycle = _cycle(year)
     runs = selectors.latest_runs(cycle, 1)
     run = runs[0] if runs else None
-    return JsonResponse(
-        {
-            "status": run.status if run else None,
-            "label": run.get_status_display() if run else "Never compiled",
-            "progress": run.progress if run else 0,
-            "step": run.step if run else "",
-            "error": run.error if run else "",
-            "active": bool(run and run.is_active),
-        }
-    )
+    return JsonResponse(job_status(run, "Never compiled"))
+
+
+def job_status(job, never: str) -> dict:
+    """A background job's state as the pages poll it (a compile run or a PDF render)."""
+    return {
+        "status": job.status if job else None,
+        "label": job.get_status_display() if job else never,
+        "progress": job.progress if job else 0,
+        "step": job.step if job else "",
+        "error": job.error if job else "",
+        "active": bool(job and job.is_active),
+    }
 
 
 @secretariat_only

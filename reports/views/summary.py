@@ -25,6 +25,7 @@ from reports.summary.generators import GENERATORS
 from reports.summary.values import PLACEHOLDERS, StatisticsValues
 from reports.summary.wording import Footnotes, fill, paragraph_html
 from reports.views.review import secretariat_only
+from reports.views.statistics import job_status
 
 MAX_TEXT = 20_000
 SYMBOL_RE = re.compile(r"^[A-Z]{1,4}(/[A-Za-z0-9.\-]+){1,4}$")
@@ -375,16 +376,7 @@ def request_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
 def pdf_status(request: HttpRequest, report_id: int) -> JsonResponse:
     report = _report(report_id)
     latest = _latest_pdf(report)
-    return JsonResponse(
-        {
-            "status": latest.status if latest else None,
-            "label": latest.get_status_display() if latest else "Not made yet",
-            "progress": latest.progress if latest else 0,
-            "step": latest.step if latest else "",
-            "error": latest.error if latest else "",
-            "active": bool(latest and latest.is_active),
-        }
-    )
+    return JsonResponse(job_status(latest, "Not made yet"))
 
 
 @secretariat_only
