@@ -30,7 +30,12 @@ from reports.statistics.compile import compile_cycle
 from reports.summary.services import create_summary_report
 from tests.factories import country
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# serialized_rollback like the other live-server tests: the flush after a transactional test
+# would otherwise recreate the content types that the next one restores from its snapshot.
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CHECKS = [
     not_a_server_error,
