@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from reports.api import other_views, views
+from reports.api import more_views, other_views, views
 from reports.api import report_views as rv
 from reports.api.errors import not_found
 
@@ -22,6 +22,12 @@ v1 = [
     path("reports/<int:pk>/", views.ReportDetail.as_view(), name="report-detail"),
     # A report's answers, workflow, comments, revisions and files (report_views).
     path("reports/<int:pk>/answers/", rv.AnswerList.as_view(), name="report-answers"),
+    # Before answers/<code>/, which would take "confirm" for a question's code.
+    path(
+        "reports/<int:pk>/answers/confirm/",
+        more_views.ConfirmView.as_view(),
+        name="report-answers-confirm",
+    ),
     path("reports/<int:pk>/answers/<str:code>/", rv.AnswerDetail.as_view(), name="report-answer"),
     path("reports/<int:pk>/submit/", rv.SubmitView.as_view(), name="report-submit"),
     path("reports/<int:pk>/recall/", rv.RecallView.as_view(), name="report-recall"),
@@ -51,6 +57,8 @@ v1 = [
         rv.AttachmentDownload.as_view(),
         name="report-attachment-download",
     ),
+    path("reports/<int:pk>/workbook/", more_views.WorkbookView.as_view(), name="report-workbook"),
+    path("reports/<int:pk>/history/", more_views.HistoryView.as_view(), name="report-history"),
     path("cycles/<int:year>/statistics/", other_views.StatisticsView.as_view(), name="statistics"),
     path(
         "cycles/<int:year>/statistics/compile/",

@@ -5,13 +5,21 @@ from __future__ import annotations
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 
 from countries.models import Country
+from reports.api import more_serializers as ms
+from reports.api import more_views
 from reports.api import serializers as s
 from reports.api.errors import ErrorSerializer
+from reports.api.parsers import SafeJSONParser
 from reports.models import NationalReport, Question, QuestionnaireVersion, ReportingCycle
 
 ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 429: ErrorSerializer}
@@ -167,10 +175,24 @@ def report_row(row: dict) -> dict:
         summary="National reports you may see",
         parameters=REPORT_FILTERS,
         responses={200: s.ReportSerializer, **LIST_ERRORS},
-    )
+    ),
+    post=extend_schema(
+        summary="Start the State's report for a cycle",
+        description=more_views.CREATE_DESCRIPTION,
+        request=ms.ReportCreateSerializer,
+        responses={
+            201: OpenApiResponse(s.ReportSerializer, "The new report (Location: its URL)"),
+            200: OpenApiResponse(s.ReportSerializer, "The State's report for the cycle existed"),
+            **{code: ErrorSerializer for code in (400, 401, 403, 404, 413, 415, 429)},
+        },
+    ),
 )
 class ReportList(generics.ListAPIView):
     serializer_class = s.ReportSerializer
+    parser_classes = [SafeJSONParser]
+
+    def post(self, request, *args, **kwargs):
+        return more_views.create_report(request)
 
     def list(self, request, *args, **kwargs):
         # The hot path of programs that poll the list: plain rows instead of model instances and
