@@ -15,6 +15,7 @@ from django.test import Client
 from reports.services import start_report
 from reports.services.attachments import add_attachment
 from reports.services.submission import submit_report
+from reports.workbook import build_workbook
 from tests.api_support import bearer, url
 from tests.conftest import fill_required
 from tests.factories import country
@@ -94,7 +95,35 @@ def endpoints(w):
     reviewers = {"anonymous": 401, "gha": 403, "mexico": 404, "observer": 403, "staff": 409}
     admins = {**reviewers, "reviewer": 403}
     message = {"message": "From the matrix"}
+    reports = {m: {"anonymous": 401, "*": 405} for m in METHODS}
+    reports["GET"] = {"anonymous": 401, "*": 200}
+    # Ghana's report for 2026 exists: 200 with it; only a State's focal points start reports.
+    reports["POST"] = {"anonymous": 401, "gha": 200, "mexico": 404, "staff": 403}
+    no_such_state = {**reports, "POST": {"anonymous": 401, "*": 404}}
+    workbook = read()
+    workbook["POST"] = refused_for_staff  # submitted: not editable; staff never upload
+    missing_workbook = read(gha=404, staff=404)
+    missing_workbook["POST"] = {"anonymous": 401, "*": 404}
+    history = {m: {"anonymous": 401, "gha": 404, "mexico": 404, "staff": 405} for m in METHODS}
+    history["GET"] = {"anonymous": 401, "gha": 404, "mexico": 404, "staff": 200}
+    # The secretariat's page: anyone else gets 404 whatever the method.
+    missing_history = {**history, "GET": {**history["GET"], "staff": 404}}
+
+    def xlsx():
+        return {"file": SimpleUploadedFile("report.xlsx", build_workbook(w["ghana"]))}
+
     return [
+        (url("report-list"), reports, {"POST": {"country": "GHA", "cycle": 2026}}),
+        (url("report-list"), no_such_state, {"POST": {"country": "XXX", "cycle": 2026}}),
+        (url("report-answers-confirm", g), *only("POST", refused_for_staff, {"section": "1"})),
+        (
+            url("report-answers-confirm", 999999),
+            *only("POST", {"anonymous": 401, "*": 404}, {"section": "1"}),
+        ),
+        (url("report-workbook", g), workbook, {"POST": xlsx}),
+        (url("report-workbook", 999999), missing_workbook, {"POST": xlsx}),
+        (url("report-history", g), history, {}),
+        (url("report-history", 999999), missing_history, {}),
         (url("report-answers", g), read(), {}),
         (url("report-answers", 999999), read(gha=404, staff=404), {}),
         (url("report-answer", g, "1.1"), answers, {"PUT": {"value": "no", "version": 1}}),
@@ -157,6 +186,8 @@ def expected(table, role):
 def call(client, method, path, body, headers):
     if method == "GET":
         return client.get(path, **headers)
+    if callable(body):  # a multipart body made on demand (POST only)
+        return client.post(path, body(), **headers)
     if body == "upload":  # a multipart upload (POST only)
         data = {"question": "1.2.2", "file": SimpleUploadedFile("new.pdf", PDF)}
         return client.post(path, data, **headers)
