@@ -1,10 +1,13 @@
 # Production image: gunicorn for the web, the same image runs the Celery worker and beat.
 FROM python:3.11-slim-bookworm
 
+# MPLCONFIGDIR: matplotlib (the statistics charts) keeps its font cache there, since the app
+# user's home is read-only.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    DJANGO_SETTINGS_MODULE=config.settings.production
+    DJANGO_SETTINGS_MODULE=config.settings.production \
+    MPLCONFIGDIR=/tmp/matplotlib
 
 # Pango/HarfBuzz and Noto fonts for WeasyPrint (Latin, Cyrillic, Arabic, Chinese).
 RUN apt-get update \
