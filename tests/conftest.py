@@ -151,3 +151,18 @@ def submitted_report(ghana_report, submitter):
     submit_report(report=ghana_report, user=submitter)
     ghana_report.refresh_from_db()
     return ghana_report
+
+
+@pytest.fixture
+def users_by_role(
+    submitter, contributor, other_focal, observer, secretariat_reviewer, secretariat_admin
+):
+    """The signed-in people of the permission matrices, by role (see helpers.ROLE_GROUP)."""
+    return {
+        "contributor": contributor,
+        "submitter": submitter,
+        "mexico": other_focal,
+        "observer": observer,
+        "reviewer": secretariat_reviewer,
+        "admin": secretariat_admin,
+    }

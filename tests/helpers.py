@@ -55,3 +55,26 @@ def accepted_snapshot(cycle, iso3: str, answers: dict):
         status=NationalReport.Status.ACCEPTED, current_revision=revision
     )
     return revision
+
+
+# -- permission matrices ------------------------------------------------------------------------
+
+# Each role of the matrices, and the group whose expectation applies unless the role has its own.
+ROLE_GROUP = {
+    "anonymous": "anonymous",
+    "contributor": "gha",
+    "submitter": "gha",
+    "mexico": "mexico",
+    "observer": "staff",
+    "reviewer": "staff",
+    "admin": "staff",
+}
+ROLES = list(ROLE_GROUP)
+
+
+def expected_status(table: dict, role: str) -> int:
+    """The status a matrix expects for `role`: its own entry, its group's, or "*"."""
+    for key in (role, ROLE_GROUP[role], "*"):
+        if key in table:
+            return table[key]
+    raise AssertionError(f"no expectation for {role} in {table}")

@@ -26,20 +26,11 @@ from reports.statistics.compile import compile_cycle
 from reports.summary.services import create_summary_report
 from tests.conftest import _member, fill_required
 from tests.factories import country
+from tests.helpers import ROLES, expected_status
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "contributor", "submitter", "mexico", "observer", "reviewer", "admin"]
 METHODS = ["get", "post", "put", "delete"]
-GROUP = {
-    "anonymous": "anonymous",
-    "contributor": "gha",
-    "submitter": "gha",
-    "mexico": "mexico",
-    "observer": "staff",
-    "reviewer": "staff",
-    "admin": "staff",
-}
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +49,7 @@ def world(
     observer,
     secretariat_reviewer,
     secretariat_admin,
+    users_by_role,
 ):
     from reports.summary.document import fingerprint, load_report
 
@@ -82,15 +74,7 @@ def world(
         pages=1,
     )
     document.file.save("summary.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
-    users = {
-        "contributor": contributor,
-        "submitter": submitter,
-        "mexico": other_focal,
-        "observer": observer,
-        "reviewer": secretariat_reviewer,
-        "admin": secretariat_admin,
-    }
-    return {"ghana": ghana, "summary": summary, "users": users}
+    return {"ghana": ghana, "summary": summary, "users": users_by_role}
 
 
 def client_for(world, role: str) -> APIClient:
@@ -164,11 +148,7 @@ def matrix(w):
 def expected(spec: dict, role: str) -> int:
     if role == "anonymous":
         return 401  # every endpoint needs a signed-in user or a token; no 405 before that
-    if role in spec:
-        return spec[role]
-    if GROUP[role] in spec:
-        return spec[GROUP[role]]
-    return spec["*"]
+    return expected_status(spec, role)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -19,20 +19,11 @@ from reports.workbook import build_workbook
 from tests.api_support import bearer, url
 from tests.conftest import fill_required
 from tests.factories import country
-from tests.helpers import question
+from tests.helpers import ROLES, expected_status, question
 
 pytestmark = pytest.mark.django_db
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-GROUP = {
-    "anonymous": "anonymous",
-    "contributor": "gha",
-    "submitter": "gha",
-    "mexico": "mexico",
-    "observer": "staff",
-    "reviewer": "staff",
-    "admin": "staff",
-}
 PDF = b"%PDF-1.4\n"
 
 
@@ -45,6 +36,7 @@ def world(
     observer,
     secretariat_reviewer,
     secretariat_admin,
+    users_by_role,
 ):
     ghana = start_report(country=country("GHA"), cycle=open_cycle)
     fill_required(ghana)
@@ -54,15 +46,7 @@ def world(
         upload=SimpleUploadedFile("plan.pdf", PDF),
     )
     submit_report(report=ghana, user=submitter)
-    users = {
-        "contributor": contributor,
-        "submitter": submitter,
-        "mexico": other_focal,
-        "observer": observer,
-        "reviewer": secretariat_reviewer,
-        "admin": secretariat_admin,
-    }
-    return {"ghana": ghana, "attachment": attachment, "users": users}
+    return {"ghana": ghana, "attachment": attachment, "users": users_by_role}
 
 
 def read(**overrides):
@@ -176,13 +160,6 @@ def endpoints(w):
     ]
 
 
-def expected(table, role):
-    for key in (role, GROUP[role], "*"):
-        if key in table:
-            return table[key]
-    raise KeyError(role)
-
-
 def call(client, method, path, body, headers):
     if method == "GET":
         return client.get(path, **headers)
@@ -207,7 +184,7 @@ def run(world, role, auth):
     mismatches = []
     for path, codes, bodies in endpoints(world):
         for method in METHODS:
-            want = expected(codes[method], role)
+            want = expected_status(codes[method], role)
             response = call(client, method, path, bodies.get(method), headers)
             got = response.status_code
             if got != want:
@@ -221,7 +198,7 @@ def run(world, role, auth):
 # Every role signed in by session and by token (anonymous visitors have no token).
 @pytest.mark.parametrize(
     ("role", "auth"),
-    [(role, auth) for role in GROUP for auth in ("session", "token") if role != "anonymous"]
+    [(role, auth) for role in ROLES for auth in ("session", "token") if role != "anonymous"]
     + [("anonymous", "session")],
 )
 def test_matrix(world, role, auth):

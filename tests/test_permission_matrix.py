@@ -17,11 +17,9 @@ from reports.statistics.compile import compile_cycle
 from reports.summary.services import create_summary_report
 from tests.conftest import _member, fill_required
 from tests.factories import country
-from tests.helpers import question
+from tests.helpers import ROLES, expected_status, question
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["anonymous", "contributor", "submitter", "mexico", "observer", "reviewer", "admin"]
 
 
 @pytest.fixture
@@ -33,6 +31,7 @@ def world(
     observer,
     secretariat_reviewer,
     secretariat_admin,
+    users_by_role,
 ):
     ghana = start_report(country=country("GHA"), cycle=open_cycle)
     fill_required(ghana)
@@ -50,19 +49,11 @@ def world(
     publish_report(report=france, user=secretariat_admin)
     compile_cycle(open_cycle)
     summary = create_summary_report(cycle=open_cycle, user=secretariat_admin)
-    users = {
-        "contributor": contributor,
-        "submitter": submitter,
-        "mexico": other_focal,
-        "observer": observer,
-        "reviewer": secretariat_reviewer,
-        "admin": secretariat_admin,
-    }
     return {
         "ghana": ghana,
         "france": france,
         "attachment": attachment,
-        "users": users,
+        "users": users_by_role,
         "summary": summary,
     }
 
@@ -235,24 +226,6 @@ def matrix(w):
     }
 
 
-GROUP = {
-    "anonymous": "anonymous",
-    "contributor": "gha",
-    "submitter": "gha",
-    "mexico": "mexico",
-    "observer": "staff",
-    "reviewer": "staff",
-    "admin": "staff",
-}
-
-
-def expected(table, role):
-    for key in (role, GROUP[role], "*"):
-        if key in table:
-            return table[key]
-    raise AssertionError(f"no expectation for {role} in {table}")
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_for_every_role(world, role):
     client = Client()
@@ -263,7 +236,7 @@ def test_every_url_for_every_role(world, role):
         url = reverse(name, args=args) + "".join(query)
         for method, table in (("GET", get_table), ("POST", post_table)):
             response = client.get(url) if method == "GET" else client.post(url, {})
-            want = expected(table, role)
+            want = expected_status(table, role)
             if response.status_code != want:
                 failures.append(f"{method} {url}: {response.status_code}, expected {want}")
     assert not failures, "\n".join(failures)
