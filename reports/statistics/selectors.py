@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
+
 from countries.models import Country, ReportRegion
 from reports.models import (
     ALL_REGIONS,
@@ -156,12 +158,22 @@ def latest_runs(cycle: ReportingCycle, count: int = 5) -> list[StatisticsRun]:
 
 def cycles_with_statistics() -> list[ReportingCycle]:
     """Every cycle with its stored statistics (if any) and its latest run, newest first."""
-    cycles = list(ReportingCycle.objects.select_related("statistics").order_by("-year"))
-    latest: dict[int, StatisticsRun] = {}
-    for run in StatisticsRun.objects.order_by("cycle_id", "-created_at", "-id").distinct():
-        latest.setdefault(run.cycle_id, run)
+    # Only each cycle's latest run is read: the runs pile up with every acceptance.
+    latest_run = (
+        StatisticsRun.objects.filter(cycle=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    cycles = list(
+        ReportingCycle.objects.select_related("statistics")
+        .annotate(latest_run_id=Subquery(latest_run))
+        .order_by("-year")
+    )
+    latest = StatisticsRun.objects.select_related("requested_by").in_bulk(
+        [cycle.latest_run_id for cycle in cycles if cycle.latest_run_id]
+    )
     for cycle in cycles:
-        cycle.latest_run = latest.get(cycle.pk)
+        cycle.latest_run = latest.get(cycle.latest_run_id)
         cycle.stored = getattr(cycle, "statistics", None)
     return cycles
 
