@@ -45,7 +45,6 @@ from reports.statistics.config import AssistanceTable, statistics_config
 from reports.statistics.counting import (
     counted_revisions,
     fingerprint,
-    previous_cycle,
     statistics_inputs,
 )
 from reports.statistics.rows import write_revision_rows
@@ -183,7 +182,6 @@ def _compute(cycle: ReportingCycle, inputs: dict, run: StatisticsRun | None) -> 
     counted_countries = {country_id for country_id, _revision in inputs["counted"]}
     countries = {c.pk: c for c in Country.objects.select_related("report_region", "regional_group")}
     earlier = set(inputs["earlier"])
-    previous = previous_cycle(cycle)
     first_time = counted_countries - earlier
     lapsed = set(inputs["previous"][1]) - counted_countries
 
@@ -200,7 +198,7 @@ def _compute(cycle: ReportingCycle, inputs: dict, run: StatisticsRun | None) -> 
         reporters=iso3s(counted_countries),
         first_time=iso3s(first_time),
         lapsed=iso3s(lapsed),
-        previous_year=previous.year if previous else None,
+        previous_year=inputs["previous"][0],  # read with the inputs, not again
     )
     compiled = Compiled(stats=stats)
     _progress(run, 20, "Counting reports by region")
