@@ -105,13 +105,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 
-# Redis when REDIS_URL is set (production, CI); otherwise an in-process cache.
+# Redis when REDIS_URL is set (production, CI); otherwise an in-process cache. Redis going away
+# must not take the pages with it: the backend treats its errors as misses (config/cache.py), and
+# the short timeouts keep a request from waiting on a Redis that does not answer.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -129,6 +132,26 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that then dies (killed, out of memory, machine lost) is given to another
+# worker once this many seconds have passed since it was taken; it must exceed the longest task,
+# or a task still running is started a second time. Tests shorten it (docs/operations.md).
+TASK_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    # How often a worker looks for such abandoned tasks (kombu's default is every 100 s).
+    "unacked_restore_interval": max(1, min(10, TASK_VISIBILITY_TIMEOUT // 2)),
+    "unacked_restore_throttle": 1,
+    # A page that queues a job must not hang on a broker that is down or does not answer: it
+    # gives up within about two seconds and leaves the job queued (see request_compile).
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Deadline reminders go out this many days before a cycle's due date (Celery beat, daily).
