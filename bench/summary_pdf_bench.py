@@ -28,6 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench.results import emit  # noqa: E402
 from reports.models import ReportingCycle, SummarySection  # noqa: E402
 from reports.pdf import html_to_pdf_pages  # noqa: E402
 from reports.statistics.compile import compile_cycle  # noqa: E402
@@ -109,16 +110,22 @@ def main() -> int:
         env=os.environ,
     )
     peak = json.loads(measured.stdout.strip().splitlines()[-1])["peak_mb"]
-    ratio_ok = ratio <= TARGET_RATIO
-    peak_ok = peak <= TARGET_PEAK_MB
-    print(
-        f"summary report PDF ({pages} pages): pipeline {statistics.median(whole):.2f} s vs "
-        f"WeasyPrint alone {statistics.median(alone):.2f} s = {ratio:.2f}x "
-        f"(target <= {TARGET_RATIO}x) {'PASS' if ratio_ok else 'OVER'}"
+    ratio_ok = emit(
+        f"summary report PDF ({pages} pages) vs WeasyPrint alone",
+        value=ratio,
+        unit="x",
+        target=TARGET_RATIO,
+        better="lower",
+        pipeline_s=round(statistics.median(whole), 3),
+        weasyprint_s=round(statistics.median(alone), 3),
+        pages=pages,
     )
-    print(
-        f"summary report PDF peak memory: {peak:.0f} MB (target <= {TARGET_PEAK_MB} MB) "
-        f"{'PASS' if peak_ok else 'OVER'}"
+    peak_ok = emit(
+        "summary report PDF peak memory",
+        value=peak,
+        unit="MB",
+        target=TARGET_PEAK_MB,
+        better="lower",
     )
     return 0 if ratio_ok and peak_ok else 1
 
