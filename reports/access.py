@@ -7,11 +7,13 @@ there.
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from django.http import Http404
 
 from countries.models import Country, CountryMembership
-from reports.models import NationalReport
+from reports.models import NationalReport, ReportingCycle
+from reports.selectors import instance_from_row, model_columns
 
 EDITABLE_STATUSES = frozenset({NationalReport.Status.DRAFT, NationalReport.Status.RETURNED})
 SECRETARIAT_VIEW_PERMISSION = "reports.view_nationalreport"
@@ -103,23 +105,75 @@ def visible_reports(user, queryset: QuerySet[NationalReport] | None = None):
 def report_for(user, report_id: int, *, for_update: bool = False) -> NationalReport:
     """The report if the user may see it; otherwise 404, as for a report that does not exist.
 
-    For focal points the same query reads their role for the report's country (from the
-    membership the gate joins anyway), so the `can_*` checks that follow need no query.
+    Every report page starts here, so the gate is one hand-written query (Django's ORM takes
+    longer to build it than the database to answer): the report with its country and cycle,
+    and for focal points their role for the report's country, read from the membership the
+    gate joins anyway, so the `can_*` checks that follow need no query. The rule is
+    `visible_reports`'s (tests check that the two agree for every kind of user).
     """
     if not user.is_authenticated:
         raise Http404("No such report")
-    queryset = NationalReport.objects.for_user(user).select_related("country", "cycle")
-    focal_point = not is_secretariat(user)
-    if focal_point:
-        queryset = queryset.annotate(user_country_role=F("country__memberships__role"))
-    if for_update:
-        queryset = queryset.select_for_update(of=("self",))
     try:
-        report = queryset.get(pk=report_id)
-    except (NationalReport.DoesNotExist, ValueError, TypeError) as exc:
+        report_id = int(report_id)
+    except (ValueError, TypeError) as exc:
         raise Http404("No such report") from exc
+    focal_point = not is_secretariat(user)
+    sql, columns = _gate_sql(focal_point=focal_point, for_update=for_update)
+    params = [user.pk, True, report_id] if focal_point else [report_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No such report")
+    report = _instances(row, columns)
     if focal_point:
+        report.user_country_role = row[-1]
         _role_cache(user)[report.country_id] = report.user_country_role
+    return report
+
+
+# (model, alias) of the gate's tables, in the order their columns come in its rows.
+_GATE_TABLES = ((NationalReport, "r"), (Country, "c"), (ReportingCycle, "y"))
+_GATE_SQL: dict[tuple, tuple[str, list]] = {}
+
+
+def _gate_sql(*, focal_point: bool, for_update: bool) -> tuple[str, list]:
+    """The gate's SQL for this database and each table's columns, built once per process."""
+    key = (connection.vendor, focal_point, for_update)
+    cached = _GATE_SQL.get(key)
+    if cached is not None:
+        return cached
+    columns = [model_columns(model, alias) for model, alias in _GATE_TABLES]
+    select = ", ".join(column.sql for table in columns for column in table)
+    report, country, cycle = (model._meta.db_table for model, _alias in _GATE_TABLES)
+    membership = CountryMembership._meta.db_table
+    sql = (
+        f"SELECT {select}{', m.role' if focal_point else ''} FROM {report} r "
+        f"JOIN {country} c ON c.id = r.country_id JOIN {cycle} y ON y.id = r.cycle_id "
+    )
+    if focal_point:
+        # The same rule as visible_reports: an active membership of the report's country.
+        # One membership per person and country (a unique constraint): at most one row.
+        sql += (
+            f"JOIN {membership} m ON m.country_id = r.country_id AND m.user_id = %s "
+            "AND m.is_active = %s "
+        )
+    sql += "WHERE r.id = %s"
+    if for_update and connection.features.has_select_for_update:
+        of = ("r",) if connection.features.has_select_for_update_of else ()
+        sql += " " + connection.ops.for_update_sql(of=of)
+    _GATE_SQL[key] = sql, columns
+    return sql, columns
+
+
+def _instances(row, columns) -> NationalReport:
+    """The report, its country and its cycle from one row of the gate, as the ORM builds them."""
+    built = []
+    start = 0
+    for (model, _alias), table in zip(_GATE_TABLES, columns, strict=True):
+        built.append(instance_from_row(model, table, row[start : start + len(table)]))
+        start += len(table)
+    report, report.country, report.cycle = built
     return report
 
 

@@ -83,23 +83,30 @@ _ANSWER, _TICKED, _FILE = 1, 2, 3
 
 def visibility(questions: list[Question], state: ReportState) -> dict[int, bool]:
     """Question id -> shown, following follow-up chains in questionnaire order."""
+    # `.id`, not `.pk`: a page runs this over every question, and `.pk` is a property.
     visible: dict[int, bool] = {}
+    shown = state.shown
     for question in questions:
-        visible[question.pk] = state.shown(question, visible)
+        visible[question.id] = question.show_if_question_id is None or shown(question, visible)
     return visible
 
 
 def section_progress(
-    sections: list[Section], questions: list[Question], state: ReportState
+    sections: list[Section],
+    questions: list[Question],
+    state: ReportState,
+    visible: dict[int, bool] | None = None,
 ) -> list[SectionProgress]:
-    visible = visibility(questions, state)
-    by_section = {section.pk: SectionProgress(section) for section in sections}
+    """Each section's counts; `visible` (from `visibility`) when the caller has it already."""
+    if visible is None:
+        visible = visibility(questions, state)
+    by_section = {section.id: SectionProgress(section) for section in sections}
     for question in questions:
-        if not visible[question.pk]:
+        if not visible[question.id]:
             continue
         progress = by_section[question.section_id]
         progress.shown += 1
-        answered = question.pk in state.answered
+        answered = question.id in state.answered
         progress.answered += answered
         if question.required:
             progress.required += 1

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, models
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from reports.answers import value_from_rows
@@ -17,11 +19,62 @@ from reports.models import (
     NationalReport,
     Question,
     QuestionnaireVersion,
-    QuestionType,
     ReportingCycle,
     Section,
 )
 from reports.progress import ReportState
+
+# -- hand-written SQL on the hottest paths ------------------------------------------------------
+# Django's ORM takes about a millisecond to build each query, more than PostgreSQL takes to
+# answer it; the report form's pages and autosave run a few fixed queries written as SQL. Their
+# columns come from the models (never typed by hand), and what they read goes through the same
+# converters the ORM applies, so the objects they build are the ORM's.
+
+
+@dataclass(frozen=True)
+class Column:
+    """One model field as a hand-written query selects it."""
+
+    attname: str
+    sql: str  # alias.column, quoted
+    converters: tuple
+    expression: Any
+
+
+def model_columns(model, alias: str) -> list[Column]:
+    """Every concrete field of `model`, selected from the table named `alias`."""
+    quote = connection.ops.quote_name
+    columns = []
+    for field in model._meta.concrete_fields:
+        expression = field.get_col(alias)
+        converters = connection.ops.get_db_converters(expression)
+        converters += expression.get_db_converters(connection)
+        columns.append(
+            Column(field.attname, f"{alias}.{quote(field.column)}", tuple(converters), expression)
+        )
+    return columns
+
+
+def instance_from_row(model, columns: list[Column], values) -> Any:
+    """The model instance the ORM would build from these values (`columns` order)."""
+    converted = []
+    for value, column in zip(values, columns, strict=True):
+        for converter in column.converters:
+            value = converter(value, column.expression, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [column.attname for column in columns], converted)
+
+
+def db_values(model, values: dict[str, Any]) -> list[Any]:
+    """`values` (field name -> value) as the database takes them, as the ORM prepares them."""
+    meta = model._meta
+    prepared = []
+    for name, value in values.items():
+        field = meta.get_field(name)
+        if field.many_to_one and isinstance(value, models.Model):
+            value = value.pk  # a related object: its key, as the ORM stores it
+        prepared.append(field.get_db_prep_save(value, connection))
+    return prepared
 
 
 def cycles_overview() -> QuerySet[ReportingCycle]:
@@ -124,105 +177,156 @@ def answer_records(
 
 @dataclass
 class SectionAnswers:
-    """What a section page needs of a report's answers, read in two to four queries."""
+    """What a section page needs of a report's answers, read in one query."""
 
     state: ReportState  # the whole report: visibility and progress of every section
     records: dict[int, tuple[Any, int, int | None]]  # the section's answers, as answer_records
     attachments: dict[int, list[Attachment]]  # the section's current files by question id
+    has_comments: bool = False  # whether the report has any comment (read them only then)
 
 
-_CHILD_ROWS_OF = {
-    QuestionType.MULTI_CHOICE: "selected",
-    QuestionType.TABLE: "cells",
-    QuestionType.CONTACT: "cells",
-}
+# The kinds of rows of the section page's query.
+_ANSWER, _TICKED, _CELL, _FILE, _COMMENT = 1, 2, 3, 4, 5
+
+_SECTION_SQL: dict[str, str] = {}
+
+
+def _section_sql() -> str:
+    """The section page's one query: a UNION ALL of the report's answers, its ticked choices,
+    the section's table and contact cells, its current files and whether it has comments.
+
+    Written as SQL because Django's ORM takes about a millisecond to build each query, more
+    than the database takes to answer them all. Each branch has the same eleven columns:
+    kind, id, question, choice, int, text, date, n1, n2, column, time. Plain SQL that runs on
+    PostgreSQL and SQLite; NULLs are cast so that every branch agrees on the column types.
+    """
+    vendor = connection.vendor
+    sql = _SECTION_SQL.get(vendor)
+    if sql is not None:
+        return sql
+    q = connection.ops.quote_name
+
+    def null(model, name: str) -> str:
+        return f"CAST(NULL AS {model._meta.get_field(name).db_type(connection)})"
+
+    answer, choice, cell = (
+        Answer._meta.db_table,
+        AnswerChoice._meta.db_table,
+        AnswerCell._meta.db_table,
+    )
+    question, attachment = Question._meta.db_table, Attachment._meta.db_table
+    comment = Comment._meta.db_table
+    no_text = null(Answer, "value_text")
+    no_choice = null(Answer, "value_choice")
+    no_int = null(Answer, "value_int")
+    no_date = null(Answer, "value_date")
+    no_number = null(AnswerCell, "row")
+    no_column = null(AnswerCell, "column")
+    no_time = null(Attachment, "created_at")
+    sql = _SECTION_SQL[vendor] = f"""
+SELECT {_ANSWER}, a.id, a.question_id, a.value_choice, a.value_int, a.value_text,
+       a.value_date, a.version, a.prefilled_from_year, {no_column}, {no_time}
+  FROM {answer} a WHERE a.report_id = %s
+UNION ALL
+SELECT {_TICKED}, t.answer_id, a.question_id, t.code, {no_int}, {no_text},
+       {no_date}, t.id, {no_number}, {no_column}, {no_time}
+  FROM {choice} t JOIN {answer} a ON a.id = t.answer_id WHERE a.report_id = %s
+UNION ALL
+SELECT {_CELL}, c.answer_id, a.question_id, c.value_choice, c.value_int, c.value_text,
+       c.value_date, c.{q("row")}, c.id, c.{q("column")}, {no_time}
+  FROM {cell} c JOIN {answer} a ON a.id = c.answer_id
+  JOIN {question} qn ON qn.id = a.question_id
+ WHERE a.report_id = %s AND qn.section_id = %s
+UNION ALL
+SELECT {_FILE}, f.id, f.question_id, {no_choice}, f.size, f.original_name,
+       {no_date}, {no_number}, {no_number}, {no_column}, f.created_at
+  FROM {attachment} f WHERE f.report_id = %s AND f.removed_at IS NULL
+UNION ALL
+SELECT {_COMMENT}, m.id, m.question_id, {no_choice}, {no_int}, {no_text},
+       {no_date}, {no_number}, {no_number}, {no_column}, {no_time}
+  FROM {comment} m WHERE m.report_id = %s
+ORDER BY 1, 11, 8, 9, 2"""
+    return sql
+
+
+def _as_date(value):
+    # PostgreSQL gives dates; SQLite gives their ISO text.
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+class _Row:
+    """An answer or cell row as `value_from_rows` reads it."""
+
+    __slots__ = ("column", "row", "value_choice", "value_date", "value_int", "value_text")
+
+    def __init__(self, choice, integer, text, date, row=None, column=None) -> None:
+        self.value_choice = choice or ""
+        self.value_int = integer
+        self.value_text = text or ""
+        self.value_date = _as_date(date)
+        self.row = row
+        self.column = column
 
 
 def section_answers(report: NationalReport, section: Section) -> SectionAnswers:
-    """The report's state and the section's answers and files, without reading anything twice.
+    """The report's state and the section's answers and files, in one query.
 
-    One query reads every answer of the report (light rows, no joins); the ticked choices and
-    the table and contact cells are read only when some answer has them (cells only for the
-    section); one query reads the current files. The same rows give the state that
-    `progress.load_states` would read.
+    Every answer of the report (light rows) and every ticked choice give the state that
+    `progress.load_states` would read; cells are read for the section only; files are the
+    current ones. Comments are only counted: a page reads them (`country_comments`, which
+    decides which ones the user may see) only when there are some.
     """
     _sections, questions = questionnaire_of(report)
-    by_id = {question.pk: question for question in questions}
+    by_id = {question.id: question for question in questions}
+    section_id = section.id
     state = ReportState()
-    answers = list(
-        Answer.objects.filter(report=report)
-        .order_by()
-        .values_list(
-            "id",
-            "question_id",
-            "value_choice",
-            "value_int",
-            "value_text",
-            "value_date",
-            "version",
-            "prefilled_from_year",
-            named=True,
-        )
-    )
-    ticked_answers: dict[int, int] = {}  # answer id -> question id, every check-all answer
-    cell_answers: list[int] = []  # the section's table and contact answers
-    for answer in answers:
-        state.answered.add(answer.question_id)
-        if answer.value_choice:
-            state.choice[answer.question_id] = answer.value_choice
-        question = by_id[answer.question_id]
-        children = _CHILD_ROWS_OF.get(question.type)
-        if children == "selected":
-            ticked_answers[answer.id] = answer.question_id
-        elif children == "cells" and question.section_id == section.pk:
-            cell_answers.append(answer.id)
+    answered, choices, ticked = state.answered, state.choice, state.ticked
+    answers: dict[int, tuple] = {}  # answer id -> (question, row, version, prefilled)
     selected: dict[int, list[str]] = {}
-    if ticked_answers:
-        for answer_id, code in (
-            AnswerChoice.objects.filter(answer_id__in=list(ticked_answers))
-            .order_by("id")
-            .values_list("answer_id", "code")
-        ):
-            state.ticked[ticked_answers[answer_id]].add(code)
-            selected.setdefault(answer_id, []).append(code)
-    cells: dict[int, list] = {}
-    if cell_answers:
-        for cell in (
-            AnswerCell.objects.filter(answer_id__in=cell_answers)
-            .order_by("answer_id", "row", "id")
-            .values_list(
-                "answer_id",
-                "row",
-                "column",
-                "value_choice",
-                "value_int",
-                "value_text",
-                "value_date",
-                named=True,
-            )
-        ):
-            cells.setdefault(cell.answer_id, []).append(cell)
-    records = {}
-    for answer in answers:
-        question = by_id[answer.question_id]
-        if question.section_id != section.pk:
-            continue
-        records[answer.question_id] = (
-            value_from_rows(
-                question,
-                answer,
-                selected.get(answer.id, []),
-                cells.get(answer.id, []),
-            ),
-            answer.version,
-            answer.prefilled_from_year,
-        )
+    cells: dict[int, list[_Row]] = {}
     attachments: dict[int, list[Attachment]] = {}
-    for attachment in report.attachments.current().order_by("created_at", "id"):
-        state.answered.add(attachment.question_id)
-        if by_id[attachment.question_id].section_id == section.pk:
-            attachments.setdefault(attachment.question_id, []).append(attachment)
-    return SectionAnswers(state, records, attachments)
+    has_comments = False
+    report_id = report.id
+    with connection.cursor() as cursor:
+        params = [report_id, report_id, report_id, section_id, report_id, report_id]
+        cursor.execute(_section_sql(), params)
+        rows = cursor.fetchall()
+    for kind, row_id, question_id, choice, integer, text, date, n1, n2, column, _time in rows:
+        if kind == _ANSWER:
+            answered.add(question_id)
+            if choice:
+                choices[question_id] = choice
+            question = by_id[question_id]
+            if question.section_id == section_id:
+                answers[row_id] = (question, _Row(choice, integer, text, date), n1, n2)
+        elif kind == _TICKED:
+            ticked[question_id].add(choice)
+            selected.setdefault(row_id, []).append(choice)
+        elif kind == _CELL:
+            cells.setdefault(row_id, []).append(_Row(choice, integer, text, date, n1, column))
+        elif kind == _FILE:
+            answered.add(question_id)
+            if by_id[question_id].section_id == section_id:
+                attachments.setdefault(question_id, []).append(
+                    Attachment(
+                        id=row_id,
+                        report=report,
+                        question_id=question_id,
+                        original_name=text,
+                        size=integer,
+                    )
+                )
+        else:
+            has_comments = True
+    records = {
+        question.id: (
+            value_from_rows(question, row, selected.get(answer_id, []), cells.get(answer_id, [])),
+            version,
+            prefilled,
+        )
+        for answer_id, (question, row, version, prefilled) in answers.items()
+    }
+    return SectionAnswers(state, records, attachments, has_comments)
 
 
 # A version that reports use is frozen (its cycle uses it, and the admin refuses changes to a

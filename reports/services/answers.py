@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from countries.models import Country
@@ -27,6 +27,8 @@ from reports.models import (
     ReportEvent,
     ReportingCycle,
 )
+from reports.report_forms import jsonable
+from reports.selectors import Column, db_values, instance_from_row, model_columns
 from reports.services.audit import record_event
 
 
@@ -52,17 +54,33 @@ def lock_editable_report(report_id: int, what: str) -> None:
     The lock makes a submission in flight wait, so nothing slips in between check and write.
     `what` starts the refusal, e.g. "Files can be added".
     """
-    status = (
-        NationalReport.objects.select_for_update()
-        .values_list("status", flat=True)
-        .get(pk=report_id)
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_lock_sql(), [report_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise NationalReport.DoesNotExist("No such report")
+    status = row[0]
     if status not in EDITABLE_STATUSES:
         label = NationalReport.Status(status).label.lower()
         raise ReportNotEditableError(
             f"The report is {label}: {what[0].lower()}{what[1:]} only while it is a draft or "
             "returned for revision."
         )
+
+
+_SQL: dict[tuple[str, str], str] = {}
+
+
+def _lock_sql() -> str:
+    # Every save pays for this query; as SQL it costs the database's time only (see
+    # reports/selectors.py on hand-written SQL).
+    key = (connection.vendor, "lock")
+    if key not in _SQL:
+        sql = f"SELECT status FROM {NationalReport._meta.db_table} WHERE id = %s"
+        if connection.features.has_select_for_update:
+            sql += " " + connection.ops.for_update_sql()
+        _SQL[key] = sql
+    return _SQL[key]
 
 
 def start_report(
@@ -129,20 +147,120 @@ _SELECTED_TYPES = frozenset({QuestionType.MULTI_CHOICE})
 _CELL_TYPES = frozenset({QuestionType.TABLE, QuestionType.CONTACT})
 
 
+_ANSWER_COLUMNS: dict[str, list[Column]] = {}  # by database vendor
+
+
 def _stored_answer(report: NationalReport, question: Question) -> tuple[Answer | None, Any, int]:
     """(the answer or None, its clean value or None, version; 0 when unanswered).
 
-    Reads the choice and cell rows only for the types that have them.
+    One query, its choice or cell rows included for the types that have them. It runs after
+    the report's lock is taken, never in the same statement: a statement reads what was
+    committed when it started, so a read that waited for the lock could miss the answer a
+    colleague saved meanwhile.
     """
-    existing = Answer.objects.filter(report=report, question=question).order_by().first()
-    if existing is None:
-        return None, None, 0
-    selected = cells = []
-    if question.type in _SELECTED_TYPES:
-        selected = list(existing.selected.order_by("id").values_list("code", flat=True))
-    elif question.type in _CELL_TYPES:
-        cells = list(existing.cells.order_by("row", "id"))
+    vendor = connection.vendor
+    if vendor not in _ANSWER_COLUMNS:
+        _ANSWER_COLUMNS[vendor] = model_columns(Answer, "a")
+    columns = _ANSWER_COLUMNS[vendor]
+    key = (vendor, "answer")
+    if key not in _SQL:
+        select = ", ".join(column.sql for column in columns)
+        _SQL[key] = (
+            f"SELECT {select} FROM {Answer._meta.db_table} a "
+            "WHERE a.report_id = %s AND a.question_id = %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL[key], [report.pk, question.pk])
+        row = cursor.fetchone()
+        if row is None:
+            return None, None, 0
+        existing = instance_from_row(Answer, columns, row)
+        selected = cells = []
+        if question.type in _SELECTED_TYPES:
+            cursor.execute(_children_sql(AnswerChoice), [existing.pk])
+            selected = [code for (code,) in cursor.fetchall()]
+        elif question.type in _CELL_TYPES:
+            cursor.execute(_children_sql(AnswerCell), [existing.pk])
+            cells = [_Cell(*cell) for cell in cursor.fetchall()]
     return existing, value_from_rows(question, existing, selected, cells), existing.version
+
+
+class _Cell:
+    __slots__ = ("column", "row", "value_choice", "value_date", "value_int", "value_text")
+
+    def __init__(self, row, column, choice, integer, text, date) -> None:
+        self.row, self.column = row, column
+        self.value_choice, self.value_int, self.value_text = choice, integer, text
+        # SQLite gives dates as ISO text.
+        self.value_date = datetime.date.fromisoformat(date) if isinstance(date, str) else date
+
+
+def _children_sql(model) -> str:
+    key = (connection.vendor, model.__name__)
+    if key not in _SQL:
+        quote = connection.ops.quote_name
+        table = model._meta.db_table
+        if model is AnswerChoice:
+            _SQL[key] = f"SELECT code FROM {table} WHERE answer_id = %s ORDER BY id"
+        else:
+            _SQL[key] = (
+                f"SELECT {quote('row')}, {quote('column')}, value_choice, value_int, value_text, "
+                f"value_date FROM {table} WHERE answer_id = %s ORDER BY {quote('row')}, id"
+            )
+    return _SQL[key]
+
+
+def _write(sql_key: str, build, params: list[Any]) -> int:
+    """Run one cached statement (built by `build()` the first time); its row count."""
+    key = (connection.vendor, sql_key)
+    if key not in _SQL:
+        _SQL[key] = build()
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL[key], params)
+        return cursor.rowcount
+
+
+def _insert_sql(model, names: list[str]) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    marks = ", ".join(["%s"] * len(names))
+    return f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})"
+
+
+def _record_edit(report, question, user, old_value, new_value, now) -> None:
+    """`audit.record_event` for an answer's change, as one hand-written INSERT (every save
+    writes one)."""
+    values = {
+        "report": report.pk,
+        "kind": ReportEvent.Kind.EDIT,
+        "actor": user.pk if getattr(user, "pk", None) else None,
+        "created_at": now,
+        "from_status": "",
+        "to_status": "",
+        "question": question.pk,
+        "old_value": jsonable(old_value),
+        "new_value": jsonable(new_value),
+        "message": "",
+    }
+    _write(
+        "event",
+        lambda: _insert_sql(ReportEvent, list(values)),
+        db_values(ReportEvent, values),
+    )
+
+
+def _update_answer(answer: Answer, fields: dict[str, Any], current_version: int) -> bool:
+    """Write the answer's new values and version unless its version moved (then False)."""
+    values = {**fields, "version": answer.version, "updated_at": answer.updated_at}
+
+    def build() -> str:
+        quote = connection.ops.quote_name
+        meta = Answer._meta
+        assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in values)
+        return f"UPDATE {meta.db_table} SET {assignments} WHERE id = %s AND version = %s"
+
+    params = [*db_values(Answer, values), answer.pk, current_version]
+    return _write("update:" + ",".join(values), build, params) == 1
 
 
 def save_answer(
@@ -177,41 +295,42 @@ def save_answer(
             return existing
         if base_version is not None and base_version != current_version:
             raise AnswerConflictError(question, theirs, current_version)
-        record_event(
-            report=report,
-            kind=ReportEvent.Kind.EDIT,
-            actor=user,
-            question=question,
-            old_value=theirs,
-            new_value=value,
-        )
+        now = timezone.now()
+        _record_edit(report, question, user, theirs, value, now)
         if value is None:
             if existing:
                 existing.delete()
             return None
         rows = answer_rows(question, value)
-        fields = {**rows.answer_fields(), "updated_by": user, "prefilled_from_year": None}
+        fields = {
+            **rows.answer_fields(),
+            "updated_by": user if getattr(user, "pk", None) else None,
+            "prefilled_from_year": None,
+        }
         if existing is None:
             answer = Answer.objects.create(report=report, question=question, **fields)
         else:
             for name, field_value in fields.items():
                 setattr(existing, name, field_value)
             existing.version = current_version + 1
-            existing.updated_at = timezone.now()
+            existing.updated_at = now
             # Guarded by the version read under the lock; a mismatch would be a writer that
             # skipped the lock, and must not be overwritten silently.
-            changed = Answer.objects.filter(pk=existing.pk, version=current_version).update(
-                **{name: getattr(existing, name) for name in fields},
-                version=existing.version,
-                updated_at=existing.updated_at,
-            )
-            if not changed:
+            if not _update_answer(existing, fields, current_version):
                 _, theirs, current_version = _stored_answer(report, question)
                 raise AnswerConflictError(question, theirs, current_version)
             if question.type in _SELECTED_TYPES:
-                existing.selected.all().delete()
+                _write(
+                    "delete:choices",
+                    lambda: f"DELETE FROM {AnswerChoice._meta.db_table} WHERE answer_id = %s",
+                    [existing.pk],
+                )
             elif question.type in _CELL_TYPES:
-                existing.cells.all().delete()
+                _write(
+                    "delete:cells",
+                    lambda: f"DELETE FROM {AnswerCell._meta.db_table} WHERE answer_id = %s",
+                    [existing.pk],
+                )
             answer = existing
         AnswerChoice.objects.bulk_create(
             AnswerChoice(answer=answer, code=code) for code in rows.selected
