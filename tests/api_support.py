@@ -34,3 +34,7 @@ def post_json(client, path: str, body=None, **headers):
 
 def error_code(response) -> str:
     return response.json()["error"]["code"]
+
+
+def patch_json(client, path: str, body, **headers):
+    return client.patch(path, json.dumps(body), content_type="application/json", **headers)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from reports.models import Answer, ReportEvent
 from reports.selectors import report_answer_values
 from reports.services import save_answer, start_report
-from tests.api_support import bearer, error_code, put_json, url
+from tests.api_support import bearer, error_code, patch_json, put_json, url
 from tests.conftest import fill_required
 from tests.factories import country
 from tests.helpers import question
@@ -281,7 +281,63 @@ def test_query_count_is_constant_in_the_number_of_answers(
     _count_queries(client, url("report-answers", few.pk), {})  # the structure, once per process
     small = _count_queries(client, url("report-answers", few.pk), {})
     client.force_login(other_focal)
+    # The first request of a new sign-in does its own once-only work (session, second step).
+    _count_queries(client, url("report-answers", many.pk), {})
     large = _count_queries(client, url("report-answers", many.pk), {})
     assert small == large
     with django_assert_max_num_queries(9):
         client.get(url("report-answers", many.pk))
+
+
+# -- PATCH: the same save as PUT ------------------------------------------------------------
+
+
+def test_patch_saves_like_put(gh, ghana_report):
+    path = url("report-answer", ghana_report.pk, "1.1")
+    response = patch_json(gh, path, {"value": "yes", "version": 0})
+    assert response.status_code == 200, response.content
+    assert response.json()["version"] == 1 and response["ETag"] == '"1"'
+    response = patch_json(gh, path, {"value": "no"}, HTTP_IF_MATCH='"1"')
+    assert response.status_code == 200 and response.json()["value"] == "no"
+    assert report_answer_values(ghana_report) == {"1.1": "no"}
+    assert ghana_report.events.filter(kind=ReportEvent.Kind.EDIT).count() == 2
+    removed = patch_json(gh, path, {"value": None, "version": 2})
+    assert removed.status_code == 200 and removed.json()["version"] == 0
+    assert report_answer_values(ghana_report) == {}
+
+
+def test_patch_on_a_stale_version_is_409_and_changes_nothing(gh, ghana_report):
+    q = question(ghana_report, "1.1")
+    save_answer(report=ghana_report, question=q, value="yes", base_version=0)
+    save_answer(report=ghana_report, question=q, value="no", base_version=1)  # a colleague
+    path = url("report-answer", ghana_report.pk, "1.1")
+    stale = [({}, {"version": 1}), ({"HTTP_IF_MATCH": '"1"'}, {})]
+    for headers, version in stale:
+        response = patch_json(gh, path, {"value": "developing", **version}, **headers)
+        assert response.status_code == 409
+        assert response.json()["current"] == {"value": "no", "version": 2}
+    assert report_answer_values(ghana_report) == {"1.1": "no"}
+
+
+def test_patch_needs_a_value_and_a_version(gh, ghana_report):
+    path = url("report-answer", ghana_report.pk, "1.1")
+    for body, field in (
+        ({"version": 0}, "value"),
+        ({}, "value"),
+        ({"value": "yes"}, "version"),
+        ({"value": "maybe", "version": 0}, "value"),
+        ({"value": "yes", "version": 0, "comment": "x"}, "comment"),
+    ):
+        response = patch_json(gh, path, body)
+        assert response.status_code == 400, body
+        assert field in response.json()["error"]["fields"], body
+    assert report_answer_values(ghana_report) == {}
+
+
+def test_patch_is_refused_like_put(client, submitted_report, submitter, observer):
+    path = url("report-answer", submitted_report.pk, "1.1")
+    client.force_login(submitter)
+    response = patch_json(client, path, {"value": "no", "version": 1})
+    assert response.status_code == 403 and error_code(response) == "not_editable"
+    response = patch_json(client, path, {"value": "no", "version": 1}, **bearer(observer))
+    assert response.status_code == 403 and error_code(response) == "not_focal_point"

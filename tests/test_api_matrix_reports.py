@@ -24,6 +24,7 @@ from tests.helpers import ROLES, expected_status, question
 pytestmark = pytest.mark.django_db
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+W = ("PUT", "PATCH")  # the two ways of saving an answer
 PDF = b"%PDF-1.4\n"
 
 
@@ -69,9 +70,10 @@ def endpoints(w):
     g, a = w["ghana"].pk, w["attachment"].pk
     refused_for_staff = {"anonymous": 401, "gha": 403, "mexico": 404, "staff": 403}
     answers = read()
-    answers["PUT"] = refused_for_staff  # submitted: not editable; staff never write answers
+    # Submitted: not editable; staff never write answers. PATCH is the same save as PUT.
+    answers["PUT"] = answers["PATCH"] = refused_for_staff
     unknown_question = read(gha=404, staff=404)
-    unknown_question["PUT"] = refused_for_staff  # who may write is decided first
+    unknown_question["PUT"] = unknown_question["PATCH"] = refused_for_staff  # who first
     attachments = read()
     attachments["POST"] = refused_for_staff
     comments = read()
@@ -110,8 +112,8 @@ def endpoints(w):
         (url("report-history", 999999), missing_history, {}),
         (url("report-answers", g), read(), {}),
         (url("report-answers", 999999), read(gha=404, staff=404), {}),
-        (url("report-answer", g, "1.1"), answers, {"PUT": {"value": "no", "version": 1}}),
-        (url("report-answer", g, "99.9"), unknown_question, {"PUT": {"value": "x", "version": 0}}),
+        (url("report-answer", g, "1.1"), answers, {m: {"value": "no", "version": 1} for m in W}),
+        (url("report-answer", g, "99.9"), unknown_question, {m: {"value": "x"} for m in W}),
         (url("report-comments", g), comments, {"POST": {"body": "From the matrix"}}),
         (url("report-revisions", g), read(), {}),
         (url("report-revision", g, 1), read(), {}),

@@ -193,6 +193,34 @@ ETAG_HEADER = OpenApiParameter(
 )
 
 
+SAVE_DESCRIPTION = (
+    "Only the country's focal points, while the report is a draft or returned for "
+    "revision. Send the version your value is based on (0 for a new answer) in the body "
+    'or as If-Match: "3". When a colleague saved a newer version first, the answer is '
+    "409 with the current value and version, and nothing changes; a value equal to the "
+    'stored one is no conflict and changes nothing. An empty value (null, "", [], {}) '
+    "removes the answer."
+)
+SAVE_SCHEMA = {
+    "parameters": [
+        *ANSWER_PARAMS,
+        OpenApiParameter(
+            "If-Match",
+            str,
+            OpenApiParameter.HEADER,
+            description='The version the value is based on, e.g. "3" (instead of "version")',
+        ),
+        ETAG_HEADER,
+    ],
+    "request": rs.AnswerWriteSerializer,
+    "responses": {
+        200: rs.AnswerSerializer,
+        409: rs.ConflictSerializer,
+        **errors(400, 401, 403, 404, 413, 415, 429),
+    },
+}
+
+
 class AnswerList(ReportApiView):
     @extend_schema(
         summary="Every answer of a report",
@@ -227,39 +255,31 @@ class AnswerDetail(ReportApiView):
         data = _one_answer(report, _question_or_404(report, code))
         return Response(data, headers={"ETag": etag(data["version"])})
 
-    @extend_schema(
-        summary="Save one answer",
-        description=(
-            "Only the country's focal points, while the report is a draft or returned for "
-            "revision. Send the version your value is based on (0 for a new answer) in the body "
-            'or as If-Match: "3". When a colleague saved a newer version first, the answer is '
-            "409 with the current value and version, and nothing changes; a value equal to the "
-            'stored one is no conflict and changes nothing. An empty value (null, "", [], {}) '
-            "removes the answer."
-        ),
-        parameters=[
-            *ANSWER_PARAMS,
-            OpenApiParameter(
-                "If-Match",
-                str,
-                OpenApiParameter.HEADER,
-                description='The version the value is based on, e.g. "3" (instead of "version")',
-            ),
-            ETAG_HEADER,
-        ],
-        request=rs.AnswerWriteSerializer,
-        responses={
-            200: rs.AnswerSerializer,
-            409: rs.ConflictSerializer,
-            **errors(400, 401, 403, 404, 413, 415, 429),
-        },
-    )
+    @extend_schema(summary="Save one answer", description=SAVE_DESCRIPTION, **SAVE_SCHEMA)
     def put(self, request, pk: int, code: str) -> Response:
+        return self.write(request, pk, code)
+
+    @extend_schema(
+        summary="Save one answer (the same as PUT)",
+        description=SAVE_DESCRIPTION
+        + " PATCH does exactly what PUT does, with the same version rule: an answer has one "
+        "thing to change, its value, so a PATCH without a value is refused (400) rather than "
+        "taken as a change of nothing.",
+        **SAVE_SCHEMA,
+    )
+    def patch(self, request, pk: int, code: str) -> Response:
+        return self.write(request, pk, code, partial=True)
+
+    def write(self, request, pk: int, code: str, *, partial: bool = False) -> Response:
         report = access.report_for(request.user, pk)
         require_editor(request.user, report)
         question = _question_or_404(report, code)
-        body = rs.AnswerWriteSerializer(data=request.data)
+        body = rs.AnswerWriteSerializer(data=request.data, partial=partial)
         body.is_valid(raise_exception=True)
+        if "value" not in body.validated_data:  # PATCH (PUT's serializer requires it)
+            raise exceptions.ValidationError(
+                {"value": ['Give the new value (null or "" removes the answer).']}
+            )
         in_body, in_header = body.validated_data.get("version"), _if_match(request)
         if in_body is not None and in_header is not None and in_body != in_header:
             raise exceptions.ValidationError(
