@@ -4,15 +4,25 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
 
 from reports.forms import QuestionAdminForm
 from reports.models import (
+    TRANSLATION_LANGUAGES,
     NationalReport,
     Question,
+    QuestionnaireTranslation,
     QuestionnaireVersion,
     ReportingCycle,
     Section,
     StatisticsRun,
+)
+from reports.questionnaire_files import MAX_LABEL, MAX_TITLE, MAX_UNIT
+from reports.questionnaire_i18n import (
+    completeness_by_language,
+    completeness_of,
+    strings_by_section,
 )
 from reports.services import copy_questionnaire_version
 from reports.services.workflow import (
@@ -131,7 +141,7 @@ def _next_free_code(code: str) -> str:
 class QuestionnaireVersionAdmin(FrozenVersionGuard, admin.ModelAdmin):
     list_display = ["code", "title", "question_total", "cycles_using", "frozen", "updated_at"]
     search_fields = ["code", "title"]
-    readonly_fields = ["source_file", "checksum", "created_at", "updated_at"]
+    readonly_fields = ["source_file", "checksum", "translation_status", "created_at", "updated_at"]
     inlines = [SectionInline, QuestionInline]
     actions = ["copy_as_new_version"]
 
@@ -157,6 +167,29 @@ class QuestionnaireVersionAdmin(FrozenVersionGuard, admin.ModelAdmin):
     def frozen(self, obj):
         return obj.is_frozen
 
+    @admin.display(description="translations")
+    def translation_status(self, obj):
+        """Each language's completeness, linking to its texts (editable even when frozen)."""
+        if obj is None or obj.pk is None:
+            return "–"
+        stored = dict(obj.translations.values_list("language", "pk"))
+        names = dict(TRANSLATION_LANGUAGES)
+        rows = []
+        for completeness in completeness_by_language(obj):
+            pk = stored.get(completeness.language)
+            if pk:
+                url = reverse("admin:reports_questionnairetranslation_change", args=[pk])
+                action = "edit"
+            else:
+                url = reverse("admin:reports_questionnairetranslation_add")
+                url += f"?version={obj.pk}&language={completeness.language}"
+                action = "add"
+            rows.append((names[completeness.language], str(completeness), url, action))
+        return format_html(
+            "<ul style='margin:0;padding:0'>{}</ul>",
+            format_html_join("", "<li>{}: {} <a href='{}'>{}</a></li>", rows),
+        )
+
     @admin.action(description="Copy as a new, editable version", permissions=["add"])
     def copy_as_new_version(self, request, queryset):
         for version in queryset:
@@ -170,6 +203,129 @@ class QuestionnaireVersionAdmin(FrozenVersionGuard, admin.ModelAdmin):
             self.message_user(
                 request, f"Version {copy.code} created from {version.code}.", messages.SUCCESS
             )
+
+
+# -- translations of a version's texts -----------------------------------------------------
+
+
+def translation_field_name(key: str) -> str:
+    """A form field name for a string key ("question/1.1/text" -> "question__1_1__text")."""
+    return key.replace("/", "__").replace(".", "_")
+
+
+def _string_field(key: str, english: str) -> forms.CharField:
+    parts = key.split("/")
+    if key in ("title", "description"):
+        where = f"Questionnaire {key}"
+    elif parts[0] == "section":
+        where = f"Section {parts[1]} {parts[2]}"
+    elif parts[2] in ("text", "help", "unit"):
+        where = f"{parts[1]} {parts[2]}"
+    elif parts[2] == "choice":
+        where = f"{parts[1]} choice {parts[3]}"
+    elif parts[-1] == "label":
+        where = f"{parts[1]} column {parts[3]}"
+    else:
+        where = f"{parts[1]} column {parts[3]}, choice {parts[5]}"
+    long_text = parts[-1] in ("text", "help") or key == "description"
+    limit = (
+        MAX_UNIT
+        if parts[-1] == "unit"
+        else MAX_TITLE
+        if parts[-1] == "title"
+        else None
+        if long_text
+        else MAX_LABEL
+    )
+    widget = (
+        forms.Textarea(attrs={"rows": 2, "cols": 90, "placeholder": english})
+        if long_text
+        else forms.TextInput(attrs={"size": 90, "placeholder": english})
+    )
+    return forms.CharField(
+        label=where,
+        required=False,
+        max_length=limit,
+        widget=widget,
+        help_text=f"English: {escape(english)}",  # the admin shows help text unescaped
+    )
+
+
+class QuestionnaireTranslationForm(forms.ModelForm):
+    """One field per English string of the version; an empty field falls back to English."""
+
+    strings: dict[str, str] = {}  # field name -> string key, set per version by the admin
+
+    class Meta:
+        model = QuestionnaireTranslation
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.texts or {}
+        for name, key in self.strings.items():
+            self.fields[name].initial = stored.get(key, "")
+
+    def save(self, commit=True):
+        # Codes come from the version, never from the form: only known keys are kept.
+        self.instance.texts = {
+            key: self.cleaned_data[name]
+            for name, key in self.strings.items()
+            if self.cleaned_data.get(name)
+        }
+        return super().save(commit)
+
+
+@admin.register(QuestionnaireTranslation)
+class QuestionnaireTranslationAdmin(admin.ModelAdmin):
+    """A version's texts in one language. Editable even when the version is frozen."""
+
+    list_display = ["version", "language", "completeness", "updated_at"]
+    list_filter = ["language", "version"]
+    list_select_related = ["version"]
+    readonly_fields = ["completeness", "source_file", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["version", "language", *self.readonly_fields]
+
+    def _groups(self, obj):
+        if not hasattr(obj, "_string_groups"):
+            obj._string_groups = strings_by_section(obj.version)
+        return obj._string_groups
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["version", "language"]})]
+        fieldsets = [(None, {"fields": [("version", "language"), "completeness", "source_file"]})]
+        for heading, strings in self._groups(obj):
+            names = [translation_field_name(key) for key in strings]
+            if names:
+                fieldsets.append((heading, {"fields": names}))
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            return super().get_form(request, obj, change=change, **kwargs)
+        english = {
+            key: text for _heading, group in self._groups(obj) for key, text in group.items()
+        }
+        strings = {translation_field_name(key): key for key in english}
+        attrs = {name: _string_field(key, english[key]) for name, key in strings.items()}
+        attrs["strings"] = strings
+        form = type("TranslationForm", (QuestionnaireTranslationForm,), attrs)
+        return super().get_form(request, obj, change=change, form=form, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        return {key: request.GET[key] for key in ("version", "language") if key in request.GET}
+
+    @admin.display(description="translated")
+    def completeness(self, obj):
+        english = {
+            key: text for _heading, group in self._groups(obj) for key, text in group.items()
+        }
+        return str(completeness_of(english, obj.texts or {}, obj.language))
 
 
 @admin.register(ReportingCycle)

@@ -186,6 +186,45 @@ class Question(TimeStampedModel):
         return [choice["code"] for choice in self.choice_list()]
 
 
+# The official languages other than English, whose questionnaire texts are translated as data.
+TRANSLATION_LANGUAGES = [
+    ("ar", "Arabic"),
+    ("zh-hans", "Chinese"),
+    ("fr", "French"),
+    ("ru", "Russian"),
+    ("es", "Spanish"),
+]
+
+
+class QuestionnaireTranslation(TimeStampedModel):
+    """A version's texts in one language, keyed by code; the English text is the fallback.
+
+    `texts` maps string keys (see reports.questionnaire_i18n) to translated text. Translations
+    stay editable when the version is frozen: they change neither the meaning nor the codes.
+    """
+
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(max_length=10, choices=TRANSLATION_LANGUAGES)
+    texts = models.JSONField(default=dict, blank=True)
+    source_file = models.CharField(max_length=300, blank=True)
+    source_checksum = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the file last loaded, to detect changes"
+    )
+
+    class Meta:
+        ordering = ["version", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "language"], name="unique_questionnaire_translation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version.code} – {self.get_language_display()}"
+
+
 class CountingRule(models.TextChoices):
     """Which reports a cycle's statistics count."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -90,16 +91,37 @@ def spec_checksum(spec: dict[str, Any]) -> str:
 
 
 def parse_questionnaire_file(path: str | Path) -> dict[str, Any]:
+    return read_questionnaire_file(path).spec
+
+
+@dataclass(frozen=True)
+class QuestionnaireSource:
+    """A parsed questionnaire file: its spec, plus which choice set each list of choices came from
+    (a spec holds the choices expanded; a translation file translates a choice set once)."""
+
+    spec: dict[str, Any]
+    choice_sets: dict[str, list[dict[str, str]]]
+    # (question code, column code or None) -> choice set name
+    choice_set_uses: dict[tuple[str, str | None], str]
+
+
+def read_questionnaire_file(path: str | Path) -> QuestionnaireSource:
     path = Path(path)
+    raw = _load_yaml(path)
+    parser = _Parser(path)
+    spec = parser.parse(raw)
+    return QuestionnaireSource(spec, parser.choice_sets, parser.choice_set_uses)
+
+
+def _load_yaml(path: Path) -> Any:
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
     except FileNotFoundError as exc:
         raise QuestionnaireFileError(path, "no such file") from exc
     except UnicodeDecodeError as exc:
         raise QuestionnaireFileError(path, "the file is not UTF-8 text") from exc
     except yaml.YAMLError as exc:
         raise QuestionnaireFileError(path, f"not valid YAML: {exc}") from exc
-    return _Parser(path).parse(raw)
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -131,6 +153,7 @@ class _Parser:
         self.path = path
         self.choice_sets: dict[str, list[dict[str, str]]] = {}
         self.questions: dict[str, dict[str, Any]] = {}
+        self.choice_set_uses: dict[tuple[str, str | None], str] = {}
 
     def fail(self, reason: str, *, question: str | None = None, section: str | None = None):
         raise QuestionnaireFileError(self.path, reason, question=question, section=section)
@@ -209,13 +232,17 @@ class _Parser:
             result.append({"code": code, "label": label})
         return result
 
-    def _choices_of(self, raw: dict, where: str, **at) -> list[dict[str, str]]:
+    def _choices_of(
+        self, raw: dict, where: str, column: str | None = None, **at
+    ) -> list[dict[str, str]]:
         if "choices" in raw and "choice_set" in raw:
             self.fail(f"{where}: give either choices or choice_set, not both", **at)
         if "choice_set" in raw:
             name = raw["choice_set"]
             if not isinstance(name, str) or name not in self.choice_sets:
                 self.fail(f"{where}: unknown choice_set {name!r}", **at)
+            if at.get("question"):
+                self.choice_set_uses[(at["question"], column)] = name
             return [dict(choice) for choice in self.choice_sets[name]]
         if "choices" not in raw:
             self.fail(f"{where}: choices or choice_set is required", **at)
@@ -406,7 +433,7 @@ class _Parser:
                 "required": required,
             }
             if ctype == ColumnType.CHOICE:
-                column["choices"] = self._choices_of(item, where, **at)
+                column["choices"] = self._choices_of(item, where, column=code, **at)
             elif "choices" in item or "choice_set" in item:
                 self.fail(f"{where}: choices apply only to choice columns", **at)
             if ctype == ColumnType.INTEGER:
@@ -493,3 +520,218 @@ def check_question_definition(
             "admin", "conditions need a parent question", question=fields["code"]
         )
     parser._question(raw, section_code)
+
+
+# -- translation files ----------------------------------------------------------------------
+
+TRANSLATION_TOP_KEYS = {
+    "language", "version", "title", "description", "choice_sets", "sections", "questions",
+}  # fmt: skip
+TRANSLATION_SECTION_KEYS = {"title", "help"}
+TRANSLATION_QUESTION_KEYS = {"text", "help", "unit", "choices", "columns"}
+TRANSLATION_COLUMN_KEYS = {"label", "choices"}
+
+
+def translation_files_for(path: str | Path) -> list[tuple[str, Path]]:
+    """The translation files beside a questionnaire file: `<name>.<language>.yaml`, by language.
+
+    A file whose language part is not a translation language is refused, not skipped.
+    """
+    from reports.questionnaire_i18n import TRANSLATION_LANGUAGE_CODES
+
+    path = Path(path)
+    found = []
+    for candidate in sorted(path.parent.glob(f"{path.stem}.*.yaml")):
+        language = candidate.name[len(path.stem) + 1 : -len(".yaml")]
+        if language not in TRANSLATION_LANGUAGE_CODES:
+            raise QuestionnaireFileError(
+                candidate,
+                f"unknown language {language!r} in the file name; expected one of "
+                f"{', '.join(TRANSLATION_LANGUAGE_CODES)}",
+            )
+        found.append((language, candidate))
+    return found
+
+
+def parse_translation_file(
+    path: str | Path, source: QuestionnaireSource, *, language: str | None = None
+) -> dict[str, Any]:
+    """Check a translation file against its questionnaire; return {language, version, texts}.
+
+    `texts` maps string keys (reports.questionnaire_i18n) to text, a choice set's translation
+    expanded to every question and column that uses the set. `language`, when given (from the
+    file name), must match the file's own. Raises QuestionnaireFileError naming file, code, reason.
+    """
+    path = Path(path)
+    return _TranslationParser(path, source).parse(_load_yaml(path), language)
+
+
+class _TranslationParser(_Parser):
+    def __init__(self, path: Path, source: QuestionnaireSource) -> None:
+        super().__init__(path)
+        self.source = source
+        self.sections = {section["code"]: section for section in source.spec["sections"]}
+        self.by_code = {
+            question["code"]: question
+            for section in source.spec["sections"]
+            for question in section["questions"]
+        }
+        self.texts: dict[str, str] = {}
+
+    def parse(self, raw: Any, language: str | None = None) -> dict[str, Any]:  # type: ignore[override]
+        from reports import questionnaire_i18n as keys
+
+        if not isinstance(raw, dict):
+            self.fail("the file must be a mapping with language, version and the texts")
+        self._no_unknown_keys(raw, TRANSLATION_TOP_KEYS, "the top level")
+        own_language = raw.get("language")
+        if own_language not in keys.TRANSLATION_LANGUAGE_CODES:
+            self.fail(
+                f'"language" {own_language!r} is not a translation language; expected one of '
+                f"{', '.join(keys.TRANSLATION_LANGUAGE_CODES)}"
+            )
+        if language is not None and own_language != language:
+            self.fail(f'"language" is {own_language!r} but the file name says {language!r}')
+        spec = self.source.spec
+        if raw.get("version") != spec["version"]:
+            self.fail(
+                f'"version" {raw.get("version")!r} is not the questionnaire\'s version '
+                f'"{spec["version"]}"'
+            )
+        if "title" in raw:
+            self.texts["title"] = self._text(raw["title"], '"title"', limit=MAX_TITLE)
+        if "description" in raw:
+            if not spec["description"]:
+                self.fail('"description": the questionnaire has no description to translate')
+            self.texts["description"] = self._text(raw["description"], '"description"')
+        self._choice_sets(self._mapping(raw.get("choice_sets"), '"choice_sets"'))
+        for code, item in self._mapping(raw.get("sections"), '"sections"').items():
+            self._translated_section(code, item)
+        for code, item in self._mapping(raw.get("questions"), '"questions"').items():
+            self._translated_question(code, item)
+        return {"language": own_language, "version": spec["version"], "texts": self.texts}
+
+    def _mapping(self, value: Any, what: str, **at) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(f"{what} must be a mapping of codes to texts", **at)
+        return value
+
+    def _key(self, value: Any, what: str, **at) -> str:
+        if isinstance(value, float):
+            self.fail(f'{what} {value!r} must be quoted, e.g. "1.10" (YAML reads it as a number)')
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        value = _code_text(value)
+        if not isinstance(value, str):
+            self.fail(f"{what} {value!r} must be text", **at)
+        return value
+
+    def _labels(self, value: Any, known: list[dict[str, str]], where: str, **at) -> dict[str, str]:
+        codes = {choice["code"] for choice in known}
+        labels = {}
+        for raw_code, label in self._mapping(value, f"{where}: choices", **at).items():
+            code = self._key(raw_code, f"{where}: choice code", **at)
+            if code not in codes:
+                self.fail(f"{where}: unknown choice code {code!r}", **at)
+            labels[code] = self._text(label, f"{where}: the label of {code}", limit=MAX_LABEL, **at)
+        return labels
+
+    def _choice_sets(self, raw: dict) -> None:
+        from reports.questionnaire_i18n import choice_key, column_choice_key
+
+        for raw_name, choices in raw.items():
+            name = str(raw_name)
+            if name not in self.source.choice_sets:
+                self.fail(f"unknown choice set {name!r}")
+            labels = self._labels(choices, self.source.choice_sets[name], f'choice set "{name}"')
+            for (question, column), used in self.source.choice_set_uses.items():
+                if used != name:
+                    continue
+                for code, label in labels.items():
+                    key = (
+                        column_choice_key(question, column, code)
+                        if column
+                        else choice_key(question, code)
+                    )
+                    self.texts[key] = label
+
+    def _translated_section(self, raw_code: Any, item: Any) -> None:
+        from reports.questionnaire_i18n import section_key
+
+        code = self._key(raw_code, "section code")
+        section = self.sections.get(code)
+        if section is None:
+            self.fail("no such section in the questionnaire", section=code)
+        item = self._mapping(item, "the section", section=code)
+        self._no_unknown_keys(item, TRANSLATION_SECTION_KEYS, "the section", section=code)
+        if "title" in item:
+            self.texts[section_key(code, "title")] = self._text(
+                item["title"], "the title", limit=MAX_TITLE, section=code
+            )
+        if "help" in item:
+            if not section["help"]:
+                self.fail("the section has no help to translate", section=code)
+            self.texts[section_key(code, "help")] = self._text(item["help"], "help", section=code)
+
+    def _translated_question(self, raw_code: Any, item: Any) -> None:
+        from reports.questionnaire_i18n import choice_key, question_key
+
+        code = self._key(raw_code, "question code")
+        question = self.by_code.get(code)
+        if question is None:
+            self.fail("no such question in the questionnaire", question=code)
+        at = {"question": code}
+        item = self._mapping(item, "the question", **at)
+        self._no_unknown_keys(item, TRANSLATION_QUESTION_KEYS, "the question", **at)
+        if "text" in item:
+            self.texts[question_key(code, "text")] = self._text(item["text"], "the text", **at)
+        for part, limit in (("help", None), ("unit", MAX_UNIT)):
+            if part in item:
+                if not question[part]:
+                    self.fail(f"the question has no {part} to translate", **at)
+                self.texts[question_key(code, part)] = self._text(
+                    item[part], part, limit=limit, **at
+                )
+        if "choices" in item:
+            if not question["choices"]:
+                self.fail(
+                    "the question has no choices of its own to translate (yes, no, developing "
+                    "and other are translated with the interface)",
+                    **at,
+                )
+            for choice, label in self._labels(
+                item["choices"], question["choices"], "the question", **at
+            ).items():
+                self.texts[choice_key(code, choice)] = label
+        if "columns" in item:
+            if not question["columns"]:
+                self.fail("the question has no table columns to translate", **at)
+            self._translated_columns(code, question, item["columns"], at)
+
+    def _translated_columns(self, code: str, question: dict, raw: Any, at: dict) -> None:
+        from reports.questionnaire_i18n import column_choice_key, column_key
+
+        columns = {column["code"]: column for column in question["columns"]}
+        for raw_column, value in self._mapping(raw, "columns", **at).items():
+            column_code = self._key(raw_column, "column code", **at)
+            column = columns.get(column_code)
+            where = f"column {column_code}"
+            if column is None:
+                self.fail(f"unknown column {column_code!r}", **at)
+            if isinstance(value, str):  # the short form: just the label
+                value = {"label": value}
+            value = self._mapping(value, where, **at)
+            self._no_unknown_keys(value, TRANSLATION_COLUMN_KEYS, where, **at)
+            if "label" in value:
+                self.texts[column_key(code, column_code)] = self._text(
+                    value["label"], f"{where}: the label", limit=MAX_LABEL, **at
+                )
+            if "choices" in value:
+                if not column.get("choices"):
+                    self.fail(f"{where}: the column has no choices to translate", **at)
+                for choice, label in self._labels(
+                    value["choices"], column["choices"], where, **at
+                ).items():
+                    self.texts[column_choice_key(code, column_code, choice)] = label

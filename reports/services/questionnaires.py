@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db import transaction
 
 from reports.models import (
     Question,
+    QuestionnaireTranslation,
     QuestionnaireVersion,
     ReportingCycle,
     Section,
@@ -19,8 +21,10 @@ from reports.models import (
 from reports.questionnaire_files import (
     QUESTION_SPEC_FIELDS,
     QuestionnaireFileError,
-    parse_questionnaire_file,
+    parse_translation_file,
+    read_questionnaire_file,
     spec_checksum,
+    translation_files_for,
 )
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -36,18 +40,25 @@ class QuestionnaireFrozenError(Exception):
 class QuestionnaireLoadResult:
     version: QuestionnaireVersion
     outcome: str  # "created", "replaced" or "unchanged"
+    # language -> "created", "updated" or "unchanged", for the translation files loaded with it
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 # -- questionnaires -----------------------------------------------------------------------
 
 
 def load_questionnaire(path: str | Path = DEFAULT_QUESTIONNAIRE_FILE) -> QuestionnaireLoadResult:
-    """Store the questionnaire file as a version. Same content again: nothing changes.
+    """Store the questionnaire file, and its translation files beside it, as a version.
 
-    Raises QuestionnaireFileError for a malformed file and QuestionnaireFrozenError for a changed
-    file whose version is already used by a cycle; in both cases the database is untouched.
+    Translation files are `<name>.<language>.yaml` next to the file (FORMAT.md). Same content
+    again: nothing changes. A translation file that changed since it was last loaded replaces that
+    language's texts, even for a frozen version (translations change no code or meaning).
+
+    Raises QuestionnaireFileError for a malformed file (the questionnaire or any translation) and
+    QuestionnaireFrozenError for a changed file whose version is already used by a cycle; in
+    both cases the database is untouched.
     """
-    spec = parse_questionnaire_file(path)
+    spec, translations = _read_files(path)
     checksum = spec_checksum(spec)
     with transaction.atomic():
         existing = (
@@ -55,7 +66,9 @@ def load_questionnaire(path: str | Path = DEFAULT_QUESTIONNAIRE_FILE) -> Questio
         )
         # Compare with what the database holds now: admin edits may have changed an unfrozen one.
         if existing and spec_checksum(spec_from_version(existing)) == checksum:
-            return QuestionnaireLoadResult(existing, "unchanged")
+            return QuestionnaireLoadResult(
+                existing, "unchanged", _store_translations(existing, translations)
+            )
         if existing and existing.is_frozen:
             raise QuestionnaireFrozenError(
                 f"{path}: version {existing.code} is used by a reporting cycle and cannot "
@@ -74,7 +87,58 @@ def load_questionnaire(path: str | Path = DEFAULT_QUESTIONNAIRE_FILE) -> Questio
         version.checksum = checksum
         version.save()
         _create_questions(version, spec)
-    return QuestionnaireLoadResult(version, outcome)
+        # Translations are keyed by code, so those of a replaced version carry over.
+        translation_outcomes = _store_translations(version, translations)
+    return QuestionnaireLoadResult(version, outcome, translation_outcomes)
+
+
+# Parsed files by their paths and contents: the shipped questionnaire is loaded again and again
+# (every start, every test), and parsing its YAML is the slow part of loading it.
+_PARSED: dict[tuple, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+
+
+def _read_files(path: str | Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The questionnaire file's spec and its checked translation files; a bad one raises."""
+    files = [(None, Path(path)), *translation_files_for(path)]
+    try:
+        key = tuple(
+            (str(file), hashlib.sha256(file.read_bytes()).hexdigest()) for _lang, file in files
+        )
+    except OSError:
+        key = None  # let the parser say what is wrong with the file
+    if key in _PARSED:
+        return _PARSED[key]
+    source = read_questionnaire_file(path)
+    translations = [
+        parse_translation_file(file, source, language=language) | {"file": file}
+        for language, file in files[1:]
+    ]
+    if key is not None:
+        if len(_PARSED) >= 8:  # a long-lived process loads few files: keep the latest
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[key] = (source.spec, translations)
+    return source.spec, translations
+
+
+def _store_translations(
+    version: QuestionnaireVersion, translations: list[dict[str, Any]]
+) -> dict[str, str]:
+    """Store checked translation files; one unchanged since its last load keeps admin edits."""
+    outcomes = {}
+    stored = {row.language: row for row in version.translations.select_for_update()}
+    for item in translations:
+        checksum = spec_checksum({key: item[key] for key in ("language", "version", "texts")})
+        row = stored.get(item["language"])
+        if row is not None and row.source_checksum == checksum:
+            outcomes[item["language"]] = "unchanged"
+            continue
+        outcomes[item["language"]] = "created" if row is None else "updated"
+        row = row or QuestionnaireTranslation(version=version, language=item["language"])
+        row.texts = item["texts"]
+        row.source_file = str(item["file"])[-300:]
+        row.source_checksum = checksum
+        row.save()
+    return outcomes
 
 
 def _create_questions(version: QuestionnaireVersion, spec: dict[str, Any]) -> None:
@@ -164,6 +228,15 @@ def copy_questionnaire_version(
         checksum=spec_checksum(spec),
     )
     _create_questions(version, spec)
+    QuestionnaireTranslation.objects.bulk_create(
+        QuestionnaireTranslation(
+            version=version,
+            language=translation.language,
+            texts=translation.texts,
+            source_file=f"copy of {source.code}",
+        )
+        for translation in source.translations.all()
+    )
     return version
 
 

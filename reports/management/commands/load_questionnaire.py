@@ -10,7 +10,8 @@ from reports.services import (
 
 class Command(BaseCommand):
     help = (
-        "Load a questionnaire file (YAML) as a questionnaire version; unchanged files do nothing."
+        "Load a questionnaire file (YAML) as a questionnaire version, with its translation files "
+        "(NAME.LANG.yaml beside it); unchanged files do nothing."
     )
 
     def add_arguments(self, parser) -> None:
@@ -25,3 +26,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Questionnaire {result.version.code}: {result.outcome} ({count} questions)."
         )
+        for language, outcome in result.translations.items():
+            self.stdout.write(f"  translation {language}: {outcome}")
