@@ -1,5 +1,5 @@
 # The two commands of the README, and a few conveniences around them.
-.PHONY: run test lint bench lock compose-check
+.PHONY: run test lint bench lock compose-check messages
 
 run:            ## set everything up and serve the app with demo data (SQLite, in-process tasks)
 	scripts/run.sh
@@ -12,6 +12,12 @@ lint:
 
 bench:          ## benchmarks (see bench/README.md)
 	scripts/bootstrap.sh --test && scripts/services.sh && .venv/bin/python bench/run.py
+
+messages:       ## refresh the translation catalogues (locale/*/LC_MESSAGES/django.po) from the sources
+	DATABASE_URL=sqlite:// .venv/bin/python manage.py makemessages -l ar -l zh_Hans -l fr -l ru -l es \
+	  --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --no-obsolete
+	# A guessed ("fuzzy") translation is worse than none: empty them for the translators.
+	for po in locale/*/LC_MESSAGES/django.po; do msgattrib --clear-fuzzy --empty --clear-previous -o $$po $$po; done
 
 lock:           ## re-pin every package after changing requirements*.txt
 	.venv/bin/python -m pip install -q -r requirements-dev.txt

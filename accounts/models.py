@@ -35,6 +35,8 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("e-mail address", unique=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # One of settings.LANGUAGES, chosen with the language switcher; empty: the browser's choice.
+    preferred_language = models.CharField(max_length=10, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

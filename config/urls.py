@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from config.language import set_language
 
 admin.site.site_header = "PoA Reports administration"
 admin.site.site_title = "PoA Reports"
@@ -13,6 +14,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
+    # The language switcher: Django's set_language (same address as django.conf.urls.i18n) that
+    # also saves a signed-in person's choice.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("reports.api.urls")),
     path("", include("countries.urls")),
     path("", include("reports.urls")),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import pgettext
+
 from reports.models import Question, QuestionType, Section
 from reports.report_forms import readable
 
@@ -18,6 +20,10 @@ class RowChange:
     changed_columns: list[str] = field(default_factory=list)
     cells: list[tuple[str, str, bool]] = field(default_factory=list)  # (old, new, changed)
 
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
 
 @dataclass
 class AnswerChange:
@@ -26,6 +32,21 @@ class AnswerChange:
     old_text: str
     new_text: str
     rows: list[RowChange] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+
+def status_label(status: str) -> str:
+    """The status code of a change, in the reader's language (the code stays the CSS class)."""
+    labels = {
+        "added": pgettext("change", "added"),
+        "removed": pgettext("change", "removed"),
+        "changed": pgettext("change", "changed"),
+        "same": pgettext("change", "same"),
+    }
+    return labels.get(status, status)
 
 
 @dataclass

@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 want_test=false
 [[ "${1:-}" == "--test" ]] && want_test=true
 
-# Pango/HarfBuzz for WeasyPrint; Noto fonts cover Latin, Cyrillic, Arabic and Chinese.
+# Pango/HarfBuzz for WeasyPrint; Noto fonts cover Latin, Cyrillic, Arabic and Chinese; gettext
+# compiles the translation catalogues (manage.py compilemessages).
 system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
-                 fonts-noto-core fonts-noto-cjk)
+                 fonts-noto-core fonts-noto-cjk gettext)
 if $want_test; then
   # Chromium for the browser tests (never a downloaded browser), docker-compose to validate the
   # production compose file, poppler-utils to turn PDFs into pictures.

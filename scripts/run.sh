@@ -7,6 +7,7 @@ scripts/bootstrap.sh
 export DJANGO_SETTINGS_MODULE=config.settings.local
 host=${HOST:-127.0.0.1}
 port=${PORT:-8000}
+.venv/bin/python manage.py compilemessages --ignore=.venv -v 0
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py seed_demo
 echo

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
 scripts/services.sh
 export DJANGO_SETTINGS_MODULE=config.settings.test
+echo "==> translation catalogues"
+.venv/bin/python manage.py compilemessages --ignore=.venv -v 0
 echo "==> ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

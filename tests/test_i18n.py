@@ -1,0 +1,338 @@
+"""The interface in six languages: the switcher, the saved preference, every template string marked
+for translation, and catalogues that are complete and in step with the sources."""
+
+import html
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+ROOT = Path(settings.BASE_DIR)
+TEMPLATES = ROOT / "templates"
+LOCALE = ROOT / "locale"
+# gettext's directory names for the five languages besides English.
+CATALOGUE_LANGUAGES = ["ar", "zh_Hans", "fr", "ru", "es"]
+
+
+# -- the switcher and the saved preference ------------------------------------------------------
+
+
+def html_tag(response) -> str:
+    return re.search(r"<html [^>]*>", response.content.decode()).group(0)
+
+
+@pytest.mark.django_db
+def test_every_page_offers_the_six_languages_in_their_own_names(client):
+    page = client.get(reverse("home")).content.decode()
+    switcher = re.search(r'<form class="language-switcher".*?</form>', page, re.S).group(0)
+    assert f'action="{reverse("set_language")}"' in switcher
+    for code, name in [
+        ("ar", "العربيّة"),
+        ("zh-hans", "简体中文"),
+        ("en", "English"),
+        ("fr", "français"),
+        ("ru", "Русский"),
+        ("es", "español"),
+    ]:
+        assert f'value="{code}" lang="{code}"' in switcher
+        assert name in switcher
+
+
+@pytest.mark.django_db
+def test_switching_to_arabic_turns_the_page_right_to_left_and_translates_it(client):
+    assert html_tag(client.get(reverse("home"))) == '<html lang="en" dir="ltr">'
+
+    response = client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+    page = client.get(reverse("home"))
+    assert html_tag(page) == '<html lang="ar" dir="rtl">'
+    assert page["Content-Language"] == "ar"
+    text = page.content.decode()
+    assert "دورات الإبلاغ" in text  # "Reporting cycles"
+    assert "Reporting cycles" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "code, heading",
+    [
+        ("fr", "Cycles de présentation des rapports"),
+        ("es", "Ciclos de presentación de informes"),
+        ("ru", "Отчетные циклы"),
+        ("zh-hans", "报告周期"),
+    ],
+)
+def test_the_home_page_in_each_language(client, code, heading):
+    client.post(reverse("set_language"), {"language": code, "next": "/"})
+    page = client.get(reverse("home"))
+    assert html_tag(page) == f'<html lang="{code}" dir="ltr">'
+    assert heading in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_changes_nothing(client):
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert html_tag(client.get(reverse("home"))) == '<html lang="en" dir="ltr">'
+
+
+@pytest.mark.django_db
+def test_the_choice_is_saved_for_a_signed_in_person_and_applied_at_the_next_sign_in(client):
+    from django.test import Client
+
+    user = UserFactory(email="ana@gov.example")
+    user.set_password("a long pass phrase")
+    user.save()
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    user.refresh_from_db()
+    assert user.preferred_language == "fr"
+
+    # Another browser, whose cookie and Accept-Language say Russian: the saved choice wins,
+    # from the response to the sign-in on.
+    browser = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    assert html_tag(browser.get(reverse("home"))) == '<html lang="ru" dir="ltr">'
+    signed_in = browser.post(
+        reverse("login"), {"username": "ana@gov.example", "password": "a long pass phrase"}
+    )
+    assert signed_in.status_code == 302
+    assert browser.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    assert html_tag(browser.get(reverse("home"))) == '<html lang="fr" dir="ltr">'
+
+    # Signed out, the browser keeps the language the person last used.
+    browser.post(reverse("logout"))
+    assert html_tag(browser.get(reverse("home"))) == '<html lang="fr" dir="ltr">'
+
+
+@pytest.mark.django_db
+def test_the_saved_choice_wins_over_a_stale_cookie_on_every_request(client):
+    user = UserFactory(preferred_language="ar")
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    response = client.get(reverse("home"))
+    assert html_tag(response) == '<html lang="ar" dir="rtl">'
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
+
+
+@pytest.mark.django_db
+def test_a_person_without_a_saved_choice_gets_the_browser_language(client):
+    client.force_login(UserFactory())
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="es")
+    assert html_tag(page) == '<html lang="es" dir="ltr">'
+
+
+# -- every template string is marked ------------------------------------------------------------
+
+# Templates another part of issue 9 still has to mark. Each is expected to fail the scan below;
+# strict, so a template that becomes complete must be taken off this list.
+NOT_YET_MARKED = {
+    "accounts/tokens.html",
+    "accounts/_account_nav.html",
+    "accounts/recovery_codes.html",
+    "accounts/two_factor.html",
+    "accounts/two_factor_setup.html",
+    "registration/login.html",
+    "registration/login_verify.html",
+    "registration/password_reset_complete.html",
+    "registration/password_reset_confirm.html",
+    "registration/password_reset_done.html",
+    "registration/password_reset_form.html",
+    "reports/focal/_navigator.html",
+    "reports/focal/_question_comments.html",
+    "reports/focal/_report_head.html",
+    "reports/focal/my_reports.html",
+    "reports/focal/not_editable.html",
+    "reports/focal/overview.html",
+    "reports/focal/readonly.html",
+    "reports/focal/section.html",
+    "reports/focal/submit.html",
+    "reports/focal/workbook_upload.html",
+}
+
+# Text that is the same in every language: the product's name, document symbols, units.
+UNTRANSLATED = ["PoA Reports", "PoA", "ITI", "PDF", "XLSX", "CSV", "SVG", "PNG", "ISO", "UN"]
+
+_BLOCKS = [
+    r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}",
+    r"\{#.*?#\}",
+    r"\{%\s*blocktrans(?:late)?\b.*?%\}.*?\{%\s*endblocktrans(?:late)?\s*%\}",
+    r"<script\b.*?</script>",
+    r"<style\b.*?</style>",
+    r"\{%.*?%\}",
+    r"\{\{.*?\}\}",
+]
+_HUMAN_ATTRIBUTES = re.compile(r'\b(?:title|alt|aria-label|placeholder)="([^"]*)"')
+
+
+def unmarked_text(source: str, *, is_html: bool) -> list[str]:
+    """The pieces of human text in a template that are outside the translation tags."""
+    for pattern in _BLOCKS:
+        source = re.sub(pattern, " ", source, flags=re.S)
+    pieces = []
+    if is_html:
+        pieces += _HUMAN_ATTRIBUTES.findall(source)
+        source = re.sub(r"<!--.*?-->", " ", source, flags=re.S)
+        source = re.sub(r"<[^>]*>", "\n", source)
+    pieces += source.splitlines()
+    found = []
+    for piece in pieces:
+        text = html.unescape(piece)
+        for word in UNTRANSLATED:
+            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", text)
+        if re.search(r"[^\W\d_]", text):  # a letter is left
+            found.append(piece.strip())
+    return found
+
+
+def template_names() -> list[str]:
+    return sorted(
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*")
+        if path.suffix in {".html", ".txt"}
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(strict=True, reason="not marked yet")
+            if name in NOT_YET_MARKED
+            else (),
+        )
+        for name in template_names()
+    ],
+)
+def test_template_text_is_marked_for_translation(name):
+    path = TEMPLATES / name
+    found = unmarked_text(path.read_text(), is_html=path.suffix == ".html")
+    assert not found, f"{name}: text outside {{% translate %}}: {found}"
+
+
+def test_the_scan_finds_unmarked_text_and_accepts_marked_text():
+    assert unmarked_text("<p>Hello {{ name }}</p>", is_html=True) == ["Hello"]
+    assert unmarked_text('<img alt="A chart" src="{{ url }}">', is_html=True) == ["A chart"]
+    assert unmarked_text("Dear {{ name }},", is_html=False) == ["Dear  ,"]
+    assert unmarked_text("<p>{% translate 'Hi' %} there</p>", is_html=True) == ["there"]
+    marked = """{% load i18n %}<h1 title="{% translate 'Hi' %}">{% translate "Hello" %}</h1>
+    <p>{% blocktranslate trimmed with name=user.name %}Hello {{ name }},
+    welcome.{% endblocktranslate %} 12 · PoA Reports &nbsp;— ITI</p>{# a note #}
+    <script>const x = "code";</script>"""
+    assert unmarked_text(marked, is_html=True) == []
+
+
+def test_every_template_is_checked():
+    assert set(template_names()) >= NOT_YET_MARKED
+
+
+# -- the catalogues -----------------------------------------------------------------------------
+
+
+def read_catalogue(path: Path) -> dict[tuple[str, str], list[str]]:
+    """{(msgctxt, msgid): [msgstr, …]} of a .po file, without its header or obsolete entries."""
+    entries: dict[tuple[str, str], list[str]] = {}
+    fields: dict[str, str] = {}
+    current = None
+
+    def flush():
+        if fields.get("msgid"):
+            strings = [value for key, value in sorted(fields.items()) if key.startswith("msgstr")]
+            entries[(fields.get("msgctxt", ""), fields["msgid"])] = strings
+        fields.clear()
+
+    for line in [*path.read_text().splitlines(), ""]:
+        line = line.strip()
+        if not line:
+            flush()
+            current = None
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            fields[current] += _unquote(line)
+        else:
+            current, _, value = line.partition(" ")
+            if current in ("msgctxt", "msgid") and "msgid" in fields:
+                flush()
+            fields[current] = _unquote(value)
+    return entries
+
+
+def _unquote(text: str) -> str:
+    return text[1:-1].encode().decode("unicode_escape").encode("latin-1").decode()
+
+
+@pytest.mark.parametrize(
+    "language",
+    # The translators fill these in (issue 9, next step): take a language off the xfail then.
+    [
+        pytest.param(language, marks=pytest.mark.xfail(strict=True))
+        for language in CATALOGUE_LANGUAGES
+    ],
+)
+def test_every_message_is_translated(language):
+    catalogue = read_catalogue(LOCALE / language / "LC_MESSAGES" / "django.po")
+    assert catalogue
+    missing = [msgid for (_context, msgid), strings in catalogue.items() if not all(strings)]
+    assert not missing, f"{len(missing)} messages without a {language} translation: {missing[:10]}"
+
+
+@pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
+def test_catalogues_are_valid_and_have_no_fuzzy_entries(language, tmp_path):
+    po = LOCALE / language / "LC_MESSAGES" / "django.po"
+    # msgfmt --check: placeholders of every translation match the English ones.
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "django.mo"), str(po)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "fuzzy" not in result.stderr, result.stderr
+
+
+def test_the_interface_is_translated_for_the_switcher_navigation_and_home_page():
+    """What is translated already, in every language: the header, the footer, the home page."""
+    wanted = {
+        ("", "Published reports"),
+        ("navigation", "Review"),
+        ("", "Reporting cycles"),
+        ("", "Sign in"),
+        ("", "Language"),
+    }
+    for language in CATALOGUE_LANGUAGES:
+        catalogue = read_catalogue(LOCALE / language / "LC_MESSAGES" / "django.po")
+        for key in wanted:
+            assert catalogue[key][0], (language, key)
+
+
+def test_catalogues_are_in_step_with_the_sources(tmp_path, settings):
+    """makemessages on a copy of the sources finds exactly the messages the catalogues hold."""
+    copy = tmp_path / "tree"
+    for folder in ["accounts", "config", "countries", "reports", "templates"]:
+        shutil.copytree(
+            ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
+    (copy / "locale").mkdir()
+    settings.LOCALE_PATHS = [copy / "locale"]
+    here = os.getcwd()
+    os.chdir(copy)
+    try:
+        call_command("makemessages", locale=["fr"], verbosity=0, no_obsolete=True)
+    finally:
+        os.chdir(here)
+    fresh = set(read_catalogue(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
+    for language in CATALOGUE_LANGUAGES:
+        committed = set(read_catalogue(LOCALE / language / "LC_MESSAGES" / "django.po"))
+        assert fresh - committed == set(), (
+            f"{language}: new messages not in the catalogue — run makemessages"
+        )
+        assert committed - fresh == set(), f"{language}: messages no longer used — run makemessages"
