@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from reports.models import NationalReport
 from reports.services import start_report
-from tests.factories import country
+from tests.factories import MembershipFactory, country
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,68 @@ def test_a_closed_cycle_cannot_be_started(client, cycles, submitter):
     client.force_login(submitter)
     url = reverse("report-start", args=[country("GHA").pk, 2024])
     assert client.post(url, {}).status_code == 404
+
+
+def test_the_page_gate_lets_in_exactly_whom_the_queryset_gatekeeper_does(
+    ghana_report, mexico_report, submitter, contributor, other_focal, reviewer, observer
+):
+    """`report_for` is hand-written SQL for speed; it must keep `visible_reports`'s rule."""
+    from django.http import Http404
+
+    from reports import access
+    from tests.factories import StaffFactory, UserFactory
+
+    lapsed = UserFactory(email="lapsed@gh.example")
+    MembershipFactory(user=lapsed, country=country("GHA"), role="submitter", is_active=False)
+    people = [
+        submitter,
+        contributor,
+        other_focal,
+        reviewer,
+        observer,
+        lapsed,
+        UserFactory(email="nobody@example.org"),
+        StaffFactory(email="it@un.example", is_superuser=False),
+    ]
+    for person in people:
+        visible = set(NationalReport.objects.for_user(person))
+        for report in (ghana_report, mexico_report):
+            try:
+                got = access.report_for(person, report.pk)
+            except Http404:
+                assert report not in visible, (person.email, report)
+            else:
+                assert report in visible, (person.email, report)
+                assert got == report
+    assert len({p.email for p in people if set(NationalReport.objects.for_user(p))}) == 5
+
+
+def test_the_page_gate_builds_the_objects_the_orm_would(
+    ghana_report, submitter, django_assert_num_queries
+):
+    from reports import access
+
+    with django_assert_num_queries(1):
+        got = access.report_for(submitter, ghana_report.pk)
+        # Country, cycle and the person's role come with the report.
+        assert (got.country.iso3, got.cycle.year) == ("GHA", 2026)
+        assert access.can_submit(submitter, got) and access.can_edit(submitter, got)
+    orm = NationalReport.objects.select_related("country", "cycle").get(pk=ghana_report.pk)
+    for mine, theirs in ((got, orm), (got.country, orm.country), (got.cycle, orm.cycle)):
+        fields = [f.attname for f in type(theirs)._meta.concrete_fields]
+        assert [getattr(mine, f) for f in fields] == [getattr(theirs, f) for f in fields]
+        assert not mine._state.adding
+    got.save(update_fields=["language"])  # a real model instance, saved as usual
+
+
+def test_the_page_gate_refuses_odd_ids_and_locks_when_asked(ghana_report, submitter):
+    from django.db import transaction
+    from django.http import Http404
+
+    from reports import access
+
+    for odd in ("abc", None, "1.5", 10**12):
+        with pytest.raises(Http404):
+            access.report_for(submitter, odd)
+    with transaction.atomic():
+        assert access.report_for(submitter, str(ghana_report.pk), for_update=True) == ghana_report

@@ -156,3 +156,96 @@ def test_autosave_queries_do_not_grow_with_table_rows(
         response = autosave(client, ghana_report, laws, version=2, **many)
     assert response.json()["status"] == "saved"
     assert len(report_answer_values(ghana_report)["1.5.1"]) == 150
+
+
+def test_a_save_writes_the_answer_and_the_history_event_the_orm_would(submitter, ghana_report):
+    """The save's reads and writes are hand-written SQL for speed; what they store is checked
+    through the ORM."""
+    from reports.models import Answer, ReportEvent
+    from reports.services import save_answer
+
+    q = question(ghana_report, "1.1.1")
+    save_answer(report=ghana_report, question=q, value="Old", user=submitter, base_version=0)
+    saved = save_answer(
+        report=ghana_report, question=q, value="New", user=submitter, base_version=1
+    )
+    stored = Answer.objects.get(pk=saved.pk)
+    assert (stored.value_text, stored.version, stored.updated_by, stored.updated_at) == (
+        "New",
+        2,
+        submitter,
+        saved.updated_at,
+    )
+    event = ghana_report.events.filter(kind=ReportEvent.Kind.EDIT).latest("id")
+    assert (event.actor, event.question, event.old_value, event.new_value) == (
+        submitter,
+        q,
+        "Old",
+        "New",
+    )
+    assert event.created_at == saved.updated_at
+    # A table's rows are replaced; the old ones and the value come back as stored.
+    laws = question(ghana_report, "1.5.1")
+    save_answer(report=ghana_report, question=laws, value=[{"title": "A"}], base_version=0)
+    save_answer(
+        report=ghana_report, question=laws, value=[{"title": "B"}, {"title": "C"}], base_version=1
+    )
+    titles = report_answer_values(ghana_report)["1.5.1"]
+    assert [row["title"] for row in titles] == ["B", "C"]
+    event = ghana_report.events.filter(question=laws).latest("id")
+    assert event.actor is None and event.new_value[1]["title"] == "C"
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_save_that_waited_for_the_lock_reads_what_the_colleague_saved(
+    submitter, contributor, ghana_report
+):
+    """The lock and the read of the stored answer are two statements: a read inside the
+    locking statement would see the answer as it was when the statement began to wait."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from reports.services import AnswerConflictError, save_answer
+
+    assert connection.vendor == "postgresql"
+    q = question(ghana_report, "1.1.1")
+    save_answer(report=ghana_report, question=q, value="First", user=submitter, base_version=0)
+
+    def colleague_saves(value, base_version, holding):
+        try:
+            with transaction.atomic():
+                save_answer(
+                    report=ghana_report,
+                    question=q,
+                    value=value,
+                    user=contributor,
+                    base_version=base_version,
+                )
+                holding.set()
+                time.sleep(0.4)  # the lock is held; the other save waits for it
+        finally:
+            connection.close()
+
+    def while_colleague_saves(value, base_version):
+        holding = threading.Event()
+        thread = threading.Thread(target=colleague_saves, args=(value, base_version, holding))
+        thread.start()
+        assert holding.wait(10)
+        return thread
+
+    # Based on the colleague's version (as after the page showed it): saved on top of it.
+    thread = while_colleague_saves("Theirs", 1)
+    mine = save_answer(
+        report=ghana_report, question=q, value="Mine", user=submitter, base_version=2
+    )
+    thread.join()
+    assert mine.version == 3
+    # Based on an older version: a conflict showing the colleague's answer.
+    thread = while_colleague_saves("Theirs again", 3)
+    with pytest.raises(AnswerConflictError) as conflict:
+        save_answer(report=ghana_report, question=q, value="Late", user=submitter, base_version=3)
+    thread.join()
+    assert (conflict.value.current_value, conflict.value.current_version) == ("Theirs again", 4)

@@ -59,7 +59,10 @@ def lock_editable_report(report_id: int, what: str) -> None:
         row = cursor.fetchone()
     if row is None:
         raise NationalReport.DoesNotExist("No such report")
-    status = row[0]
+    _refuse_unless_editable(row[0], what)
+
+
+def _refuse_unless_editable(status: str, what: str) -> None:
     if status not in EDITABLE_STATUSES:
         label = NationalReport.Status(status).label.lower()
         raise ReportNotEditableError(
@@ -150,39 +153,116 @@ _CELL_TYPES = frozenset({QuestionType.TABLE, QuestionType.CONTACT})
 _ANSWER_COLUMNS: dict[str, list[Column]] = {}  # by database vendor
 
 
-def _stored_answer(report: NationalReport, question: Question) -> tuple[Answer | None, Any, int]:
-    """(the answer or None, its clean value or None, version; 0 when unanswered).
+def _together(statements: list[tuple[str, list[Any]]]) -> list[Any]:
+    """Run the statements in order; each result is its rows (a SELECT) or its row count.
 
-    One query, its choice or cell rows included for the types that have them. It runs after
-    the report's lock is taken, never in the same statement: a statement reads what was
-    committed when it started, so a read that waited for the lock could miss the answer a
-    colleague saved meanwhile.
+    With psycopg's client-side binding (Django's default on PostgreSQL) they go in one round
+    trip. Each statement still reads what was committed when it starts (PostgreSQL takes a new
+    snapshot per statement), so a read sent after the lock sees every answer saved before the
+    lock was granted. Elsewhere (SQLite, server-side binding) they run one after the other.
     """
+    results = []
+    with connection.cursor() as cursor:
+        if len(statements) > 1 and _sends_together(cursor):
+            sql = "; ".join(sql for sql, _ in statements)
+            cursor.execute(sql, [param for _, params in statements for param in params])
+            while True:
+                results.append(cursor.fetchall() if cursor.description else cursor.rowcount)
+                if not cursor.nextset():
+                    break
+            return results
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            results.append(cursor.fetchall() if cursor.description else cursor.rowcount)
+    return results
+
+
+def _sends_together(cursor) -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    import psycopg
+
+    return isinstance(cursor.cursor, psycopg.ClientCursor)
+
+
+def _sql(key: str, build) -> str:
+    """A statement of this module, built once per database vendor from the models."""
+    cache_key = (connection.vendor, key)
+    sql = _SQL.get(cache_key)
+    if sql is None:
+        sql = _SQL[cache_key] = build()
+    return sql
+
+
+def _answer_columns() -> list[Column]:
     vendor = connection.vendor
     if vendor not in _ANSWER_COLUMNS:
         _ANSWER_COLUMNS[vendor] = model_columns(Answer, "a")
-    columns = _ANSWER_COLUMNS[vendor]
-    key = (vendor, "answer")
-    if key not in _SQL:
-        select = ", ".join(column.sql for column in columns)
-        _SQL[key] = (
-            f"SELECT {select} FROM {Answer._meta.db_table} a "
-            "WHERE a.report_id = %s AND a.question_id = %s"
+    return _ANSWER_COLUMNS[vendor]
+
+
+def _reads(report: NationalReport, question: Question) -> list[tuple[str, list[Any]]]:
+    """The statements that read the stored answer, and its choice or cell rows for the types
+    that have them (found by report and question, so they need not wait for the answer's id)."""
+    answer = Answer._meta.db_table
+    where = f"SELECT id FROM {answer} WHERE report_id = %s AND question_id = %s"
+    params = [report.pk, question.pk]
+
+    def read_answer() -> str:
+        select = ", ".join(column.sql for column in _answer_columns())
+        return f"SELECT {select} FROM {answer} a WHERE a.report_id = %s AND a.question_id = %s"
+
+    def read_choices() -> str:
+        return (
+            f"SELECT code FROM {AnswerChoice._meta.db_table} WHERE answer_id IN ({where}) "
+            "ORDER BY id"
         )
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL[key], [report.pk, question.pk])
-        row = cursor.fetchone()
-        if row is None:
-            return None, None, 0
-        existing = instance_from_row(Answer, columns, row)
-        selected = cells = []
-        if question.type in _SELECTED_TYPES:
-            cursor.execute(_children_sql(AnswerChoice), [existing.pk])
-            selected = [code for (code,) in cursor.fetchall()]
-        elif question.type in _CELL_TYPES:
-            cursor.execute(_children_sql(AnswerCell), [existing.pk])
-            cells = [_Cell(*cell) for cell in cursor.fetchall()]
+
+    def read_cells() -> str:
+        quote = connection.ops.quote_name
+        return (
+            f"SELECT {quote('row')}, {quote('column')}, value_choice, value_int, value_text, "
+            f"value_date FROM {AnswerCell._meta.db_table} WHERE answer_id IN ({where}) "
+            f"ORDER BY {quote('row')}, id"
+        )
+
+    statements = [(_sql("answer", read_answer), params)]
+    if question.type in _SELECTED_TYPES:
+        statements.append((_sql("choices", read_choices), params))
+    elif question.type in _CELL_TYPES:
+        statements.append((_sql("cells", read_cells), params))
+    return statements
+
+
+def _stored_from(question: Question, results: list[Any]) -> tuple[Answer | None, Any, int]:
+    """(the answer or None, its clean value or None, version; 0 when unanswered)."""
+    if not results[0]:
+        return None, None, 0
+    existing = instance_from_row(Answer, _answer_columns(), results[0][0])
+    selected = cells = []
+    if question.type in _SELECTED_TYPES:
+        selected = [code for (code,) in results[1]]
+    elif question.type in _CELL_TYPES:
+        cells = [_Cell(*cell) for cell in results[1]]
     return existing, value_from_rows(question, existing, selected, cells), existing.version
+
+
+def _stored_answer(report: NationalReport, question: Question) -> tuple[Answer | None, Any, int]:
+    """The stored answer as `_stored_from` gives it, in one round trip."""
+    return _stored_from(question, _together(_reads(report, question)))
+
+
+def _locked_answer(report: NationalReport, question: Question) -> tuple[Answer | None, Any, int]:
+    """Lock the report (refusing unless editable), then read the stored answer.
+
+    Two statements, never one: a statement reads what was committed when it started, so a
+    read joined to the lock could miss the answer a colleague saved while it waited.
+    """
+    results = _together([(_lock_sql(), [report.pk]), *_reads(report, question)])
+    if not results[0]:
+        raise NationalReport.DoesNotExist("No such report")
+    _refuse_unless_editable(results[0][0][0], "Answers can change")
+    return _stored_from(question, results[1:])
 
 
 class _Cell:
@@ -195,31 +275,6 @@ class _Cell:
         self.value_date = datetime.date.fromisoformat(date) if isinstance(date, str) else date
 
 
-def _children_sql(model) -> str:
-    key = (connection.vendor, model.__name__)
-    if key not in _SQL:
-        quote = connection.ops.quote_name
-        table = model._meta.db_table
-        if model is AnswerChoice:
-            _SQL[key] = f"SELECT code FROM {table} WHERE answer_id = %s ORDER BY id"
-        else:
-            _SQL[key] = (
-                f"SELECT {quote('row')}, {quote('column')}, value_choice, value_int, value_text, "
-                f"value_date FROM {table} WHERE answer_id = %s ORDER BY {quote('row')}, id"
-            )
-    return _SQL[key]
-
-
-def _write(sql_key: str, build, params: list[Any]) -> int:
-    """Run one cached statement (built by `build()` the first time); its row count."""
-    key = (connection.vendor, sql_key)
-    if key not in _SQL:
-        _SQL[key] = build()
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL[key], params)
-        return cursor.rowcount
-
-
 def _insert_sql(model, names: list[str]) -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
@@ -227,9 +282,9 @@ def _insert_sql(model, names: list[str]) -> str:
     return f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})"
 
 
-def _record_edit(report, question, user, old_value, new_value, now) -> None:
-    """`audit.record_event` for an answer's change, as one hand-written INSERT (every save
-    writes one)."""
+def _edit_event(report, question, user, old_value, new_value, now) -> tuple[str, list[Any]]:
+    """The INSERT `audit.record_event` would make for an answer's change (every save writes
+    one; as SQL it can go with the answer's update)."""
     values = {
         "report": report.pk,
         "kind": ReportEvent.Kind.EDIT,
@@ -242,15 +297,14 @@ def _record_edit(report, question, user, old_value, new_value, now) -> None:
         "new_value": jsonable(new_value),
         "message": "",
     }
-    _write(
-        "event",
-        lambda: _insert_sql(ReportEvent, list(values)),
-        db_values(ReportEvent, values),
-    )
+    sql = _sql("event", lambda: _insert_sql(ReportEvent, list(values)))
+    return sql, db_values(ReportEvent, values)
 
 
-def _update_answer(answer: Answer, fields: dict[str, Any], current_version: int) -> bool:
-    """Write the answer's new values and version unless its version moved (then False)."""
+def _answer_update(
+    answer: Answer, fields: dict[str, Any], current_version: int
+) -> tuple[str, list[Any]]:
+    """The UPDATE of the answer's values and version, unless its version moved (0 rows)."""
     values = {**fields, "version": answer.version, "updated_at": answer.updated_at}
 
     def build() -> str:
@@ -260,7 +314,12 @@ def _update_answer(answer: Answer, fields: dict[str, Any], current_version: int)
         return f"UPDATE {meta.db_table} SET {assignments} WHERE id = %s AND version = %s"
 
     params = [*db_values(Answer, values), answer.pk, current_version]
-    return _write("update:" + ",".join(values), build, params) == 1
+    return _sql("update:" + ",".join(values), build), params
+
+
+def _children_delete(model, answer: Answer) -> tuple[str, list[Any]]:
+    table = model._meta.db_table
+    return _sql(f"delete:{table}", lambda: f"DELETE FROM {table} WHERE answer_id = %s"), [answer.pk]
 
 
 def save_answer(
@@ -288,16 +347,16 @@ def save_answer(
     with transaction.atomic():
         # Every answer write takes this lock first, so from here on nobody else changes the
         # report's answers until the transaction ends: what is read below stays true.
-        lock_editable_report(report.pk, "Answers can change")
-        existing, theirs, current_version = _stored_answer(report, question)
+        existing, theirs, current_version = _locked_answer(report, question)
         if value == theirs:
             # Nothing changes: no write, no new version, so colleagues editing get no conflict.
             return existing
         if base_version is not None and base_version != current_version:
             raise AnswerConflictError(question, theirs, current_version)
         now = timezone.now()
-        _record_edit(report, question, user, theirs, value, now)
+        event = _edit_event(report, question, user, theirs, value, now)
         if value is None:
+            _together([event])
             if existing:
                 existing.delete()
             return None
@@ -308,29 +367,24 @@ def save_answer(
             "prefilled_from_year": None,
         }
         if existing is None:
+            _together([event])
             answer = Answer.objects.create(report=report, question=question, **fields)
         else:
             for name, field_value in fields.items():
                 setattr(existing, name, field_value)
             existing.version = current_version + 1
             existing.updated_at = now
-            # Guarded by the version read under the lock; a mismatch would be a writer that
-            # skipped the lock, and must not be overwritten silently.
-            if not _update_answer(existing, fields, current_version):
+            statements = [event, _answer_update(existing, fields, current_version)]
+            if question.type in _SELECTED_TYPES:
+                statements.append(_children_delete(AnswerChoice, existing))
+            elif question.type in _CELL_TYPES:
+                statements.append(_children_delete(AnswerCell, existing))
+            # The update is guarded by the version read under the lock; a mismatch would be a
+            # writer that skipped the lock, and must not be overwritten silently (raising rolls
+            # the event and the deletions back).
+            if _together(statements)[1] != 1:
                 _, theirs, current_version = _stored_answer(report, question)
                 raise AnswerConflictError(question, theirs, current_version)
-            if question.type in _SELECTED_TYPES:
-                _write(
-                    "delete:choices",
-                    lambda: f"DELETE FROM {AnswerChoice._meta.db_table} WHERE answer_id = %s",
-                    [existing.pk],
-                )
-            elif question.type in _CELL_TYPES:
-                _write(
-                    "delete:cells",
-                    lambda: f"DELETE FROM {AnswerCell._meta.db_table} WHERE answer_id = %s",
-                    [existing.pk],
-                )
             answer = existing
         AnswerChoice.objects.bulk_create(
             AnswerChoice(answer=answer, code=code) for code in rows.selected
