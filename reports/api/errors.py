@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
@@ -39,6 +41,20 @@ class Conflict(exceptions.APIException):
     def __init__(self, detail: str | None = None, *, current: Any = None) -> None:
         super().__init__(detail)
         self.current = current
+
+
+class Unavailable(exceptions.APIException):
+    """The database refused or lost a write; it was rolled back, nothing changed."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "unavailable"
+    default_detail = (
+        "The database did not accept the change, so nothing was changed. Try again in a few "
+        "minutes."
+    )
+
+
+log = logging.getLogger(__name__)
 
 
 def _flatten(detail: Any) -> dict[str, list[str]]:
@@ -71,6 +87,10 @@ def api_exception_handler(exc, context) -> Response | None:
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DatabaseError):
+        # A clear answer in the error shape rather than a 500 page; the cause is logged.
+        log.error("Database error in %s", context.get("view"), exc_info=exc)
+        exc = Unavailable()
     response = exception_handler(exc, context)
     if response is None:
         return None

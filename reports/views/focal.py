@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.db.models import Max
 from django.http import (
     FileResponse,
@@ -596,6 +598,12 @@ def delete_attachment(request: HttpRequest, report_id: int, attachment_id: int):
 
 # -- submission ----------------------------------------------------------------------------
 
+log = logging.getLogger(__name__)
+SUBMIT_FAILED = (
+    "The report could not be submitted: the database did not accept the change. Nothing was "
+    "submitted and your answers are as you left them. Please try again in a few minutes."
+)
+
 
 @login_required
 def submit(request: HttpRequest, report_id: int) -> HttpResponse:
@@ -629,6 +637,11 @@ def submit(request: HttpRequest, report_id: int) -> HttpResponse:
         except SubmissionRefused as error:
             context["refused"] = str(error)
             return render(request, "reports/focal/submit.html", context, status=409)
+        except DatabaseError:
+            # Nothing of the submission was kept (one transaction); the draft is as it was.
+            log.exception("Submitting report %s failed in the database", report.pk)
+            context["refused"] = SUBMIT_FAILED
+            return render(request, "reports/focal/submit.html", context, status=503)
         messages.success(
             request,
             f"The report is submitted (revision {revision.number}). The secretariat has it now.",
@@ -646,6 +659,13 @@ def recall(request: HttpRequest, report_id: int) -> HttpResponse:
         messages.success(request, "The report is back to draft; you can change it again.")
     except SubmissionRefused as error:
         messages.error(request, str(error))
+    except DatabaseError:
+        log.exception("Recalling report %s failed in the database", report.pk)
+        messages.error(
+            request,
+            "The report could not be recalled: the database did not accept the change. "
+            "Please try again in a few minutes.",
+        )
     return redirect("report-overview", report_id=report.pk)
 
 
