@@ -186,7 +186,7 @@ class QuestionnaireVersionAdmin(FrozenVersionGuard, admin.ModelAdmin):
                 action = "add"
             rows.append((names[completeness.language], str(completeness), url, action))
         return format_html(
-            "<ul style='margin:0;padding:0'>{}</ul>",
+            "<ul>{}</ul>",
             format_html_join("", "<li>{}: {} <a href='{}'>{}</a></li>", rows),
         )
 
@@ -238,9 +238,9 @@ def _string_field(key: str, english: str) -> forms.CharField:
         else MAX_LABEL
     )
     widget = (
-        forms.Textarea(attrs={"rows": 2, "cols": 90, "placeholder": english})
+        forms.Textarea(attrs={"rows": 3, "cols": 88, "placeholder": english})
         if long_text
-        else forms.TextInput(attrs={"size": 90, "placeholder": english})
+        else forms.TextInput(attrs={"size": 80, "placeholder": english})
     )
     return forms.CharField(
         label=where,
@@ -280,7 +280,7 @@ class QuestionnaireTranslationForm(forms.ModelForm):
 class QuestionnaireTranslationAdmin(admin.ModelAdmin):
     """A version's texts in one language. Editable even when the version is frozen."""
 
-    list_display = ["version", "language", "completeness", "updated_at"]
+    list_display = ["version_code", "language", "completeness", "updated_at"]
     list_filter = ["language", "version"]
     list_select_related = ["version"]
     readonly_fields = ["completeness", "source_file", "updated_at"]
@@ -319,6 +319,10 @@ class QuestionnaireTranslationAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         return {key: request.GET[key] for key in ("version", "language") if key in request.GET}
+
+    @admin.display(description="version", ordering="version__code")
+    def version_code(self, obj):
+        return obj.version.code
 
     @admin.display(description="translated")
     def completeness(self, obj):

@@ -140,8 +140,9 @@ def test_the_shipped_translations_use_the_official_terms(shipped_source):
     assert "commerce illicite des armes légères sous tous ses aspects" in french["description"]
     assert "point de contact national" in french["question/1.3/text"].lower()
     assert "Instrument international de traçage" in french["question/1.4.1/text"]
-    assert "Tráfico Ilícito de Armas Pequeñas y Ligeras en Todos Sus Aspectos" in (
-        spanish["description"]
+    assert (
+        "Tráfico Ilícito de Armas Pequeñas y Ligeras en Todos Sus Aspectos"
+        in (spanish["description"])
     )
     assert "Instrumento Internacional de Localización" in spanish["question/1.4.1/text"]
     assert "armas pequeñas y armas ligeras" in spanish["question/2.1/text"]
@@ -397,3 +398,10 @@ def test_staff_add_a_translation_for_another_language(staff_client, tmp_path):
     response = staff_client.post(add, {"version": version.pk, "language": "ru"})
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_translation_list_shows_completeness(staff_client, shipped_questionnaire):
+    page = staff_client.get(reverse("admin:reports_questionnairetranslation_changelist"))
+    assert page.status_code == 200
+    assert page.content.decode().count("415 of 415 (100%)") == 2

@@ -134,7 +134,7 @@ def _store_translations(
             continue
         outcomes[item["language"]] = "created" if row is None else "updated"
         row = row or QuestionnaireTranslation(version=version, language=item["language"])
-        row.texts = item["texts"]
+        row.texts = dict(item["texts"])  # the parsed files are cached: never share them
         row.source_file = str(item["file"])[-300:]
         row.source_checksum = checksum
         row.save()
