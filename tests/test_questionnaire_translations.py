@@ -405,3 +405,17 @@ def test_the_translation_list_shows_completeness(staff_client, shipped_questionn
     page = staff_client.get(reverse("admin:reports_questionnairetranslation_changelist"))
     assert page.status_code == 200
     assert page.content.decode().count("415 of 415 (100%)") == 2
+
+
+@pytest.mark.django_db
+def test_the_command_reports_each_translation(tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("load_questionnaire", str(write(tmp_path, fr=FRENCH)), stdout=out)
+    assert "translation fr: created" in out.getvalue()
+    write(tmp_path, fr=changed(FRENCH, questions={"9.9": {"text": "x"}}))
+    with pytest.raises(CommandError, match=r"question 9\.9: no such question"):
+        call_command("load_questionnaire", str(tmp_path / "small.yaml"), stdout=out)
