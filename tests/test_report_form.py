@@ -214,3 +214,42 @@ def test_confirming_all_copied_answers_of_a_section(client, cycles, submitter):
     client.post(section_url(new, "1"), {"confirm_section": "1"})
     still_marked = new.answers.filter(prefilled_from_year__isnull=False)
     assert list(still_marked.values_list("question__code", flat=True)) == ["2.1"]
+
+
+def test_the_section_list_links_every_section_with_its_counts(focal_client, ghana_report):
+    """The list beside the form is written in Python (reports/views/focal.py `_navigator`)."""
+    import re
+
+    from tests.conftest import fill_required
+
+    fill_required(ghana_report)
+    page = focal_client.get(section_url(ghana_report, "2")).content.decode()
+    nav = page[page.index('class="section-nav"') : page.index("</nav>", page.index("section-nav"))]
+    items = re.findall(r'<li class="([^"]*)">\s*<a href="([^"]+)" ?([^>]*)>', nav)
+    assert len(items) == 12
+    assert [href for _css, href, _attrs in items][:2] == [
+        section_url(ghana_report, "1"),
+        section_url(ghana_report, "2"),
+    ]
+    assert [attrs for _css, _href, attrs in items].count('aria-current="page"') == 1
+    assert items[1][0].split() == ["current", "complete"] and items[0][0].split() == ["complete"]
+    counts = re.findall(r'data-section-progress="([^"]+)">(\d+)/(\d+)<', nav)
+    assert [code for code, _a, _r in counts] == [str(n) for n in range(1, 13)]
+    assert all(answered == required for _code, answered, required in counts)
+
+
+def test_files_show_in_the_order_they_came_and_removed_ones_go(focal_client, ghana_report):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import Attachment
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    url = reverse("report-upload", args=[ghana_report.pk, "1.2.2"])
+    for name in ("b-first.pdf", "a-second.pdf", "c-third.pdf"):
+        focal_client.post(url, {"file": SimpleUploadedFile(name, pdf)})
+    removed = Attachment.objects.get(original_name="c-third.pdf")
+    focal_client.post(reverse("report-attachment-delete", args=[ghana_report.pk, removed.pk]))
+    page = focal_client.get(section_url(ghana_report, "1")).content.decode()
+    files = page[page.index("data-files") : page.index("</ul>", page.index("data-files"))]
+    assert "c-third.pdf" not in files
+    assert files.index("b-first.pdf") < files.index("a-second.pdf")
