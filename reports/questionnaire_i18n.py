@@ -293,7 +293,7 @@ def _build(
     # Yes / no / developing / other are the interface's words: Django's catalogues translate them.
     with django_translation.override(language):
         builtin = {
-            choice["code"]: str(django_translation.gettext(choice["label"]))
+            choice["code"]: django_translation.gettext(str(choice["label"]))
             for choice in answer_choices("yes_no_developing", [], False)
             + answer_choices("multi_choice", [], True)
         }
