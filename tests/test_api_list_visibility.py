@@ -189,3 +189,46 @@ def test_an_empty_list_is_a_page_not_an_error(client, world):
     body = client.get("/api/v1/reports/", **bearer(nobody)).json()
     assert body == {"count": 0, "next": None, "previous": None, "results": []}
     assert client.get("/api/v1/reports/?page=2", **bearer(nobody)).status_code == 404
+
+
+def test_times_are_written_as_drf_writes_them(client, world, observer):
+    """PostgreSQL writes the list's times (report_list._drf_utc_text): with and without
+    microseconds, and none, exactly as ReportSerializer's DateTimeFields do."""
+    import datetime
+
+    from reports.api.serializers import ReportSerializer
+
+    reports = list(NationalReport.objects.order_by("pk")[:3])
+    exact = datetime.datetime(2026, 3, 31, 23, 59, 59, tzinfo=datetime.UTC)
+    NationalReport.objects.filter(pk=reports[0].pk).update(submitted_at=exact, created_at=exact)
+    NationalReport.objects.filter(pk=reports[1].pk).update(
+        submitted_at=exact.replace(microsecond=120), updated_at=exact.replace(microsecond=999999)
+    )
+    client.force_login(observer)
+    listed = {
+        row["id"]: row for row in client.get("/api/v1/reports/?page_size=200").json()["results"]
+    }
+    for report in NationalReport.objects.select_related(
+        "country__report_region", "cycle", "current_revision"
+    ):
+        assert listed[report.pk] == dict(ReportSerializer(report).data), report.pk
+    assert listed[reports[0].pk]["submitted_at"] == "2026-03-31T23:59:59Z"
+    assert listed[reports[1].pk]["submitted_at"] == "2026-03-31T23:59:59.000120Z"
+    assert listed[reports[2].pk]["submitted_at"] is None
+
+
+def test_in_another_time_zone_python_writes_the_times(world, observer):
+    from django.utils import timezone
+
+    from reports.api.serializers import ReportSerializer
+
+    with timezone.override("Asia/Tokyo"):
+        rows = ReportRows(observer)
+        page, _total = rows.page(200, 0)
+        assert not rows.times_as_text
+        items = {item["id"]: item for item in map(rows.item, page)}
+        for report in NationalReport.objects.select_related(
+            "country__report_region", "cycle", "current_revision"
+        ):
+            assert items[report.pk] == dict(ReportSerializer(report).data)
+            assert items[report.pk]["created_at"].endswith("+09:00")

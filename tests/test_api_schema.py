@@ -63,3 +63,29 @@ def test_schema_and_docs_pages(staff_client):
     assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
     asset = re.search(r'(/static/drf_spectacular_sidecar/[^"\']+\.js)', html).group(1)
     assert staff_client.get(asset).status_code == 200
+
+
+def test_schema_and_docs_are_public_and_hold_no_data(staff_client, open_cycle):
+    """Deliberately public, like any published API's reference: a State's developers read it
+    before they have an account. It describes endpoints and shapes only: the same text for
+    everyone, nothing from the database (no person, no report), nothing about the servers."""
+    from django.test import Client
+
+    from reports.services import start_report
+    from tests.factories import MembershipFactory, UserFactory, country
+
+    client = Client()  # nobody signed in
+    person = UserFactory(email="focal.point@gh.example")
+    MembershipFactory(user=person, country=country("GHA"))
+    report = start_report(country=country("GHA"), cycle=open_cycle)
+    anonymous = client.get("/api/schema/?format=json")
+    assert anonymous.status_code == 200
+    assert anonymous.content == staff_client.get("/api/schema/?format=json").content
+    text = anonymous.content.decode()
+    assert person.email not in text and "staff@example.org" not in text
+    assert f"/reports/{report.pk}/" not in text and '"servers"' not in text
+    for secret_or_host in ("127.0.0.1", "localhost", "postgres", "redis", "SECRET"):
+        assert secret_or_host not in text, secret_or_host
+    assert client.get("/api/docs/").status_code == 200
+    # The data itself is not public: the endpoints the schema describes need a sign-in.
+    assert client.get("/api/v1/reports/").status_code == 401

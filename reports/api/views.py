@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -133,38 +130,6 @@ def visible_reports(request):
     )
 
 
-def _when(value) -> str | None:
-    """A date and time as DRF writes them (ISO 8601, "Z" for UTC)."""
-    if value is None:
-        return None
-    if isinstance(value, str):  # SQLite's raw rows (development): text in UTC
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:  # stored in UTC (USE_TZ), read without a time zone
-        value = value.replace(tzinfo=UTC)
-    if value.utcoffset().total_seconds() == 0:
-        return value.replace(tzinfo=None).isoformat() + "Z"  # stored in UTC: the common case
-    text = timezone.localtime(value).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def report_row(row: tuple) -> dict:
-    """One row of the list query (report_list.COLUMNS) as ReportSerializer shows it."""
-    (pk, iso3, name, region, year, status, language, submitted, revision, created, updated) = row
-    return {
-        "id": pk,
-        "country": iso3,
-        "country_name": name,
-        "region": region,
-        "cycle": year,
-        "status": status,
-        "language": language,
-        "submitted_at": _when(submitted),
-        "current_revision": revision,
-        "created_at": _when(created),
-        "updated_at": _when(updated),
-    }
-
-
 def report_filters(params) -> dict:
     """The list's filters from the query string; 400 for a value that cannot match."""
     filters: dict = {}
@@ -218,7 +183,7 @@ class ReportList(generics.ListAPIView):
         # directly, exactly as ReportSerializer writes them (both tested).
         rows = ReportRows(request.user, **report_filters(request.query_params))
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response([report_row(row) for row in page])
+        return self.get_paginated_response([rows.item(row) for row in page])
 
 
 @extend_schema_view(
