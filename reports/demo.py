@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.services import OBSERVERS, REVIEWERS, ensure_role_groups
+from accounts.two_factor import ensure_demo_device
 from countries.models import Country, CountryMembership
 from countries.services import sync_reference_countries
 from reports.models import (
@@ -51,6 +52,9 @@ DEMO_FOCAL_POINT_COUNTRIES = ["GHA", "MEX", "PHL"]
 class DemoLogin:
     email: str
     role: str
+    # Staff sign in with a second step: the authenticator key and the unused recovery codes.
+    authenticator_key: str = ""
+    recovery_codes: tuple[str, ...] = ()
 
 
 def load_reference_data() -> None:
@@ -212,7 +216,11 @@ def create_demo_users() -> list[DemoLogin]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        logins.append(DemoLogin(email=email, role=role))
+        login = DemoLogin(email=email, role=role)
+        if user.is_staff:
+            key, codes = ensure_demo_device(user)
+            login = DemoLogin(email, role, authenticator_key=key, recovery_codes=tuple(codes))
+        logins.append(login)
         return user
 
     ensure(

@@ -2,6 +2,14 @@ import pytest
 
 from reports.services import load_questionnaire
 from tests.factories import StaffFactory
+from tests.helpers import SignedInClient
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose force_login stands for a fully signed-in person (password
+    and, for secretariat staff or anyone using it, the second step): see SignedInClient."""
+    return SignedInClient()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from reports.services import start_report
 from reports.services.attachments import add_attachment
@@ -20,6 +19,7 @@ from tests.api_support import bearer, url
 from tests.conftest import fill_required
 from tests.factories import country
 from tests.helpers import ROLES, expected_status, question
+from tests.helpers import SignedInClient as Client
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from django.db import connections
 
 from reports.services import create_missing_cycles, load_questionnaire
 from tests.factories import StaffFactory
+from tests.helpers import authenticator, second_step
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/poa-screenshots"))
@@ -49,7 +50,8 @@ def browser():
 def test_staff_signs_in_and_browses_cycles_questionnaire_and_admin(live_server, browser):
     load_questionnaire()
     create_missing_cycles()
-    StaffFactory(email="secretariat@example.org")
+    secretariat = StaffFactory(email="secretariat@example.org")
+    authenticator(secretariat)  # staff sign in with a second step
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     from playwright.sync_api import expect
@@ -67,6 +69,7 @@ def test_staff_signs_in_and_browses_cycles_questionnaire_and_admin(live_server, 
     expect(page.get_by_label("E-mail address")).to_have_value("secretariat@example.org")
     page.get_by_label("Password").fill("a-good-test-password")
     page.get_by_role("button", name="Sign in").click()
+    second_step(page, secretariat)
     expect(page.get_by_text("secretariat@example.org")).to_be_visible()
     page.get_by_role("link", name="Cycles").click()
 
@@ -214,6 +217,7 @@ def test_a_reviewer_returns_a_report_and_accepts_the_revision(live_server, brows
     focal = _member("focal@gh.example", "GHA", "submitter")
     reviewer = StaffFactory(email="reviewer@unoda.example", is_superuser=False)
     reviewer.groups.add(ensure_role_groups()[REVIEWERS])
+    authenticator(reviewer)
     report = start_report(country=country("GHA"), cycle=ReportingCycle.objects.get(year=2026))
     fill_required(report)
     save_answer(report=report, question=question(report, "1.1"), value="yes")
@@ -222,6 +226,7 @@ def test_a_reviewer_returns_a_report_and_accepts_the_revision(live_server, brows
 
     staff = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     sign_in(staff, live_server.url, "reviewer@unoda.example")
+    second_step(staff, reviewer)
     staff.get_by_role("link", name="Review", exact=True).click()
     staff.get_by_role("link", name="Ghana").click()
     staff.get_by_role("button", name="Start the review").click()

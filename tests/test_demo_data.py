@@ -104,3 +104,30 @@ def test_seeding_again_adds_nothing(demo_output):
     before = (NationalReport.objects.count(), Answer.objects.count())
     call_command("seed_demo", stdout=__import__("io").StringIO())
     assert (NationalReport.objects.count(), Answer.objects.count()) == before
+
+
+def test_demo_staff_sign_in_with_the_printed_key_or_a_recovery_code(demo_output):
+    """`make run` prints each staff log-in's authenticator key and recovery codes: both work."""
+    import base64
+    import re
+    import time
+
+    from django.test import Client
+    from django.urls import reverse
+    from django_otp.oath import TOTP
+
+    key = re.search(r"admin@poa-reports\.local\s+key ([A-Z2-7 ]+)\n", demo_output).group(1)
+    secret = key.replace(" ", "")
+    totp = TOTP(base64.b32decode(secret + "=" * (-len(secret) % 8)))
+    totp.time = time.time()
+    code = re.search(r"recovery codes\s+([a-z2-7]{4}-[a-z2-7]{4}) ", demo_output).group(1)
+
+    for second_step in (f"{totp.token():06d}", code):
+        browser = Client()
+        first = browser.post(
+            reverse("login"), {"username": "admin@poa-reports.local", "password": DEMO_PASSWORD}
+        )
+        assert first["Location"] == reverse("two-factor-verify")
+        done = browser.post(reverse("two-factor-verify"), {"code": second_step})
+        assert done.status_code == 302, second_step
+        assert browser.get("/review/").status_code == 200

@@ -58,7 +58,7 @@ def test_sign_in_with_wrong_password_keeps_the_address(client):
     page = client.post(reverse("login"), {"username": "focal@example.org", "password": "wrong"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Please enter a correct" in html
+    assert "The e-mail address or password is not right" in html
     assert 'value="focal@example.org"' in html
 
 

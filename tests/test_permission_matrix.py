@@ -6,7 +6,6 @@ Another country's objects answer 404, exactly as missing ones.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from reports.services import start_report
@@ -18,6 +17,7 @@ from reports.summary.services import create_summary_report
 from tests.conftest import _member, fill_required
 from tests.factories import country
 from tests.helpers import ROLES, expected_status, question
+from tests.helpers import SignedInClient as Client
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 """The secretariat's pages and the public portal: who gets what, and what they show."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from reports.models import NationalReport
@@ -16,6 +15,7 @@ from reports.services.workflow import (
 )
 from tests.conftest import fill_required
 from tests.factories import country
+from tests.helpers import SignedInClient as Client
 from tests.helpers import question
 
 pytestmark = pytest.mark.django_db

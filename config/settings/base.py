@@ -1,5 +1,6 @@
 """Settings shared by every environment. Each value can be set from the environment."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -25,6 +26,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Two-step verification (accounts/two_factor.py) and the lockout after failed sign-ins.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "accounts",
     "countries",
     "reports",
@@ -43,7 +49,12 @@ MIDDLEWARE = [
     # A signed-in person's saved language wins over the cookie (config/language.py).
     "config.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff reach nothing before their second step; sessions end after inactivity.
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into accounts.lockout's answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Sent with every response by config.middleware.ContentSecurityPolicyMiddleware. No inline
@@ -102,9 +113,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.EmailBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my-reports"
 LOGOUT_REDIRECT_URL = "home"
+
+# Sessions end after this long without a request (autosave counts); the expiry moves forward at
+# most once a minute (accounts.middleware.SessionActivityMiddleware).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+
+# Failed sign-ins (wrong password, unknown address or wrong second-step code) per address and IP:
+# after AXES_FAILURE_LIMIT the address is locked for the cool-off; staff unlock it in the admin
+# (Access attempts). The sign-in page words every refusal the same way (accounts.lockout).
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# The authenticator apps show this name next to the account.
+OTP_TOTP_ISSUER = "PoA Reports"
 
 # The six official languages of the United Nations.
 LANGUAGE_CODE = "en"

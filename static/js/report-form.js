@@ -8,7 +8,13 @@
   var autosaveUrl = form.dataset.autosaveUrl;
   var uploadUrlTemplate = form.dataset.uploadUrlTemplate;
   var statusBox = form.querySelector("[data-save-status]");
-  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var pageCsrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  // Signing in again (in another tab, after the session ended) renews the CSRF cookie: read it
+  // at each request so the kept changes can then be saved; the page's token is the fallback.
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : pageCsrf;
+  }
   var DELAY = 800, RETRY = 5000;
   var timers = {}, inFlight = {}, again = {}, failing = {}, retrying = {};
 
@@ -70,7 +76,7 @@
     var body = fieldsOf(block);
     fetch(autosaveUrl, {
       method: "POST", body: body, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
+      headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       if (response.redirected || type.indexOf("application/json") !== 0) {
@@ -213,7 +219,7 @@
     qStatus(block, "Uploading " + input.files[0].name + "…", "saving");
     fetch(uploadUrlTemplate.replace("__code__", encodeURIComponent(block.dataset.code)), {
       method: "POST", body: data, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
+      headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
     }).then(function (response) { return response.json(); }).then(function (json) {
       clearError(block);
       if (json.status === "saved") {

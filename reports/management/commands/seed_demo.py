@@ -29,3 +29,16 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.email:<36} {login.role}")
+        self.stdout.write(
+            "\nSecretariat staff also give a second step: add the key to an authenticator app "
+            "(time-based, 6 digits),\nor type one of the recovery codes (each works once):"
+        )
+        for login in logins:
+            if login.authenticator_key:
+                codes = login.recovery_codes
+                self.stdout.write(f"  {login.email:<36} key {login.authenticator_key}")
+                for start in range(0, len(codes), 5):
+                    label = "recovery codes" if start == 0 else ""
+                    self.stdout.write(
+                        f"  {'':<36} {label:<15} {' '.join(codes[start : start + 5])}"
+                    )

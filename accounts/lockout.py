@@ -1,0 +1,36 @@
+"""django-axes, fitted to the sign-in pages: the same words for a wrong password, an unknown
+address and a locked account, so the page never tells whether an account exists."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+
+def cool_off_minutes() -> int:
+    return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+
+
+def sign_in_refused_message() -> str:
+    minutes = cool_off_minutes()
+    return (
+        "The e-mail address or password is not right, or the account is temporarily locked "
+        "after too many attempts. Check them and try again; a locked account can sign in again "
+        f"in {minutes} minutes."
+    )
+
+
+def username_of(request: HttpRequest, credentials: dict | None = None) -> str:
+    """Attempts count per address whatever its spelling ("Ana@Gov.example" = "ana@gov.example")."""
+    raw = (credentials or {}).get("username")
+    if raw is None:
+        raw = request.POST.get("username", "")
+    return str(raw or "").strip().lower()
+
+
+def locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials=None):
+    """What a locked-out attempt answers: the sign-in page as after a wrong password."""
+    from accounts.two_factor_views import SignInView, forget_pending_sign_in
+
+    forget_pending_sign_in(request)
+    return SignInView.refused(request)
