@@ -1,6 +1,8 @@
 """Writes for the countries app."""
 
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from countries.models import Country, CountryMembership, RegionalGroup, ReportRegion
 from countries.reference_data import LoadSummary, load_groupings, load_states
@@ -37,9 +39,11 @@ def invite_focal_point(
     try:
         validate_email(email)
     except ValidationError as error:
-        raise MembershipRefused(f"{email!r} is not a valid e-mail address.") from error
+        raise MembershipRefused(
+            _("%(email)s is not a valid e-mail address.") % {"email": repr(email)}
+        ) from error
     if role not in CountryMembership.Role.values:
-        raise MembershipRefused("Choose the colleague's role.")
+        raise MembershipRefused(_("Choose the colleague's role."))
     User = get_user_model()
     with transaction.atomic():
         user, created = User.objects.get_or_create(email=email)
@@ -48,7 +52,7 @@ def invite_focal_point(
             user.save(update_fields=["password"])
         # Someone invited before who never chose a password gets a new link to choose one.
         needs_password = not user.has_usable_password()
-        membership, _ = CountryMembership.objects.update_or_create(
+        membership, _created = CountryMembership.objects.update_or_create(
             user=user, country=country, defaults={"role": role, "is_active": True}
         )
         transaction.on_commit(
@@ -83,16 +87,19 @@ def _send_invitation(user, country, invited_by, site_url: str, *, needs_password
         "link": site_url.rstrip("/") + path,
         "needs_password": needs_password,
     }
-    send_mail(
-        subject=f"PoA Reports: you are a focal point of {country.un_name}",
-        message=render_to_string("countries/invitation_email.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    # In the language the person chose, else in the one of the colleague who invites them.
+    with translation.override(user.preferred_language or translation.get_language()):
+        send_mail(
+            subject=_("PoA Reports: you are a focal point of %(country)s")
+            % {"country": country.un_name},
+            message=render_to_string("countries/invitation_email.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
 
 
 def deactivate_membership(*, membership: CountryMembership, acting_user) -> None:
     if membership.user_id == acting_user.pk:
-        raise MembershipRefused("You cannot remove yourself; ask another submitter.")
+        raise MembershipRefused(_("You cannot remove yourself; ask another submitter."))
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from countries.models import CountryMembership
 from countries.services import MembershipRefused, deactivate_membership, invite_focal_point
@@ -34,7 +35,10 @@ def team(request: HttpRequest, country_id: int) -> HttpResponse:
             )
             try:
                 deactivate_membership(membership=membership, acting_user=request.user)
-                messages.success(request, f"{membership.user.email} is no longer a focal point.")
+                messages.success(
+                    request,
+                    _("%(email)s is no longer a focal point.") % {"email": membership.user.email},
+                )
             except MembershipRefused as error:
                 messages.error(request, str(error))
             return redirect("country-team", country_id=country.pk)
@@ -51,6 +55,9 @@ def team(request: HttpRequest, country_id: int) -> HttpResponse:
         except MembershipRefused as error:
             context["error"] = str(error)
             return render(request, "countries/team.html", context, status=400)
-        messages.success(request, f"{membership.user.email} is invited; an e-mail is on its way.")
+        messages.success(
+            request,
+            _("%(email)s is invited; an e-mail is on its way.") % {"email": membership.user.email},
+        )
         return redirect("country-team", country_id=country.pk)
     return render(request, "countries/team.html", context)

@@ -7,32 +7,33 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
 
 from config.db import TimeStampedModel
 from countries.models import Country
 
 
 class QuestionType(models.TextChoices):
-    YES_NO_DEVELOPING = "yes_no_developing", "Yes / no / developing"
-    YES_NO = "yes_no", "Yes / no"
-    SINGLE_CHOICE = "single_choice", "Single choice"
-    MULTI_CHOICE = "multi_choice", "Check all that apply"
-    INTEGER = "integer", "Number"
-    TEXT = "text", "Text"
-    DATE = "date", "Date"
-    CONTACT = "contact", "Contact block"
-    TABLE = "table", "Table"
-    FILE = "file", "File upload"
+    YES_NO_DEVELOPING = "yes_no_developing", _("Yes / no / developing")
+    YES_NO = "yes_no", _("Yes / no")
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTI_CHOICE = "multi_choice", _("Check all that apply")
+    INTEGER = "integer", _("Number")
+    TEXT = "text", _("Text")
+    DATE = "date", _("Date")
+    CONTACT = "contact", _("Contact block")
+    TABLE = "table", _("Table")
+    FILE = "file", _("File upload")
 
 
 class ColumnType(models.TextChoices):
-    TEXT = "text", "Text"
-    INTEGER = "integer", "Number"
-    DATE = "date", "Date"
-    URL = "url", "Link"
-    CHOICE = "choice", "Choice"
-    COUNTRY = "country", "State"
-    YES_NO = "yes_no", "Yes / no"
+    TEXT = "text", _("Text")
+    INTEGER = "integer", _("Number")
+    DATE = "date", _("Date")
+    URL = "url", _("Link")
+    CHOICE = "choice", _("Choice")
+    COUNTRY = "country", _("State")
+    YES_NO = "yes_no", _("Yes / no")
 
 
 # Types whose answers are choice codes, which a follow-up question can depend on.
@@ -228,8 +229,8 @@ class QuestionnaireTranslation(TimeStampedModel):
 class CountingRule(models.TextChoices):
     """Which reports a cycle's statistics count."""
 
-    ACCEPTED = "accepted", "Accepted reports"
-    SUBMITTED = "submitted", "Submitted reports"
+    ACCEPTED = "accepted", _("Accepted reports")
+    SUBMITTED = "submitted", _("Submitted reports")
 
 
 class CycleQuerySet(models.QuerySet):
@@ -244,10 +245,10 @@ class ReportingCycle(TimeStampedModel):
     """A biennial reporting cycle: the reports due ahead of one meeting of States."""
 
     class Meeting(models.TextChoices):
-        BMS = "BMS", "Biennial Meeting of States"
-        REVCON = "RevCon", "Review Conference"
-        MGE = "MGE", "Meeting of Governmental Experts"
-        SYNTHETIC = "Synthetic", "Synthetic cycle for benchmarks"
+        BMS = "BMS", _("Biennial Meeting of States")
+        REVCON = "RevCon", _("Review Conference")
+        MGE = "MGE", _("Meeting of Governmental Experts")
+        SYNTHETIC = "Synthetic", _("Synthetic cycle for benchmarks")
 
     year = models.PositiveSmallIntegerField(unique=True)
     meeting_type = models.CharField(max_length=10, choices=Meeting.choices)
@@ -328,20 +329,20 @@ class NationalReport(TimeStampedModel):
     """One State's report for one cycle. The review workflow builds on `status`."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        UNDER_REVIEW = "under_review", "Under review"
-        RETURNED = "returned", "Returned for revision"
-        ACCEPTED = "accepted", "Accepted"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        RETURNED = "returned", _("Returned for revision")
+        ACCEPTED = "accepted", _("Accepted")
+        PUBLISHED = "published", _("Published")
 
     class Language(models.TextChoices):
-        ARABIC = "ar", "Arabic"
-        CHINESE = "zh", "Chinese"
-        ENGLISH = "en", "English"
-        FRENCH = "fr", "French"
-        RUSSIAN = "ru", "Russian"
-        SPANISH = "es", "Spanish"
+        ARABIC = "ar", _("Arabic")
+        CHINESE = "zh", _("Chinese")
+        ENGLISH = "en", _("English")
+        FRENCH = "fr", _("French")
+        RUSSIAN = "ru", _("Russian")
+        SPANISH = "es", _("Spanish")
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="reports")
     cycle = models.ForeignKey(ReportingCycle, on_delete=models.PROTECT, related_name="reports")
@@ -564,11 +565,11 @@ class ReportEvent(models.Model):
     """The audit trail of a report: written by the services, never changed afterwards."""
 
     class Kind(models.TextChoices):
-        TRANSITION = "transition", "Status change"
-        EDIT = "edit", "Answer changed"
-        COMMENT = "comment", "Comment"
-        UPLOAD = "upload", "File attached"
-        REMOVAL = "removal", "File removed"
+        TRANSITION = "transition", _("Status change")
+        EDIT = "edit", _("Answer changed")
+        COMMENT = "comment", _("Comment")
+        UPLOAD = "upload", _("File attached")
+        REMOVAL = "removal", _("File removed")
 
     report = models.ForeignKey(NationalReport, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -726,11 +727,11 @@ class StatisticsRun(TimeStampedModel):
     """One compile of a cycle's statistics: queued, running (with progress), done or failed."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        UNCHANGED = "unchanged", "Done (nothing had changed)"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        UNCHANGED = "unchanged", _("Done (nothing had changed)")
+        FAILED = "failed", _("Failed")
 
     cycle = models.ForeignKey(
         ReportingCycle, on_delete=models.CASCADE, related_name="statistics_runs"
@@ -794,8 +795,8 @@ class GroupingStatistic(models.Model):
     """Reports counted in one report region or regional group, against its number of States."""
 
     class Kind(models.TextChoices):
-        REGION = "region", "Report region"
-        GROUP = "group", "Regional group"
+        REGION = "region", _("Report region")
+        GROUP = "group", _("Regional group")
 
     statistics = models.ForeignKey(
         CycleStatistics, on_delete=models.CASCADE, related_name="groupings"
@@ -923,8 +924,8 @@ class AssistanceEntry(models.Model):
     """One State's request for, or offer of, assistance on one topic."""
 
     class Kind(models.TextChoices):
-        REQUEST = "request", "Requested"
-        OFFER = "offer", "Offered"
+        REQUEST = "request", _("Requested")
+        OFFER = "offer", _("Offered")
 
     statistics = models.ForeignKey(
         CycleStatistics, on_delete=models.CASCADE, related_name="assistance"
@@ -977,15 +978,15 @@ class RenderedPdf(TimeStampedModel):
     the same inputs are served from here at once; changed ones are rendered anew."""
 
     class Kind(models.TextChoices):
-        SUMMARY = "summary", "Summary report"
-        NATIONAL = "national", "National report"
-        DIFF = "diff", "Differences between two revisions"
+        SUMMARY = "summary", _("Summary report")
+        NATIONAL = "national", _("National report")
+        DIFF = "diff", _("Differences between two revisions")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Rendering"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Rendering")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     subject = models.CharField(max_length=100, help_text='e.g. "revision:12" or "summary:3"')
@@ -1079,8 +1080,8 @@ class SummaryParagraph(TimeStampedModel):
     the cycle's statistics through a wording template staff can edit."""
 
     class Kind(models.TextChoices):
-        NARRATIVE = "narrative", "Narrative"
-        GENERATED = "generated", "Generated from the statistics"
+        NARRATIVE = "narrative", _("Narrative")
+        GENERATED = "generated", _("Generated from the statistics")
 
     section = models.ForeignKey(SummarySection, on_delete=models.CASCADE, related_name="paragraphs")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NARRATIVE)

@@ -10,6 +10,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from countries.models import Country, CountryMembership
 from reports.access import PUBLISH_PERMISSION, REVIEW_PERMISSION
@@ -65,16 +69,38 @@ def recipients_for(event: ReportEvent) -> list[str]:
     return []
 
 
+def recipient_languages(addresses: list[str]) -> dict[str, str]:
+    """{address: the language its person chose with the switcher}, for those who chose one."""
+    users = get_user_model().objects.filter(email__in=[address.lower() for address in addresses])
+    return dict(users.exclude(preferred_language="").values_list("email", "preferred_language"))
+
+
 def send(*, template: str, context: dict, to: list[str], subject: str) -> int:
-    """One message per recipient (no one sees another's address); returns how many went out."""
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
+    """One message per recipient (no one sees another's address), in the language the recipient
+    chose (else the site's); returns how many went out. `subject` may be lazy: it is read in
+    each recipient's language."""
+    languages = recipient_languages(to)
+    rendered: dict[str, tuple[str, str, str]] = {}
     sent = 0
     for address in to:
-        message = EmailMultiAlternatives(subject=subject, body=text, to=[address])
+        language = languages.get(address.lower(), settings.LANGUAGE_CODE)
+        if language not in rendered:
+            with translation.override(language):
+                rendered[language] = (
+                    str(subject),
+                    render_to_string(f"emails/{template}.txt", context),
+                    render_to_string(f"emails/{template}.html", context),
+                )
+        subject_text, text, html = rendered[language]
+        message = EmailMultiAlternatives(subject=subject_text, body=text, to=[address])
         message.attach_alternative(html, "text/html")
         sent += message.send()
     return sent
+
+
+def _lazy_text(build) -> str:
+    """A text built when it is read, in the language active then (see send)."""
+    return lazy(build, str)()
 
 
 def transition_message(event: ReportEvent) -> tuple[str, dict]:
@@ -85,17 +111,29 @@ def transition_message(event: ReportEvent) -> tuple[str, dict]:
         if to_staff
         else reverse("report-overview", args=[report.pk])
     )
-    subject = (
-        f"PoA Reports: {report.country.un_name} {report.cycle.year} — "
-        f"{event.get_to_status_label().lower()}"
+    subject = _lazy_text(
+        lambda: (
+            _("PoA Reports: %(country)s %(year)s — %(status)s")
+            % {
+                "country": report.country.un_name,
+                "year": report.cycle.year,
+                "status": str(event.get_to_status_label()).lower(),
+            }
+        )
     )
     return subject, {"event": event, "report": report, "link": site_url(path)}
 
 
 def reminder_message(cycle: ReportingCycle, country: Country, days_left: int) -> tuple[str, dict]:
-    subject = (
-        f"PoA Reports: the {cycle.year} national report of {country.un_name} is due in "
-        f"{days_left} day{'s' if days_left != 1 else ''}"
+    subject = _lazy_text(
+        lambda: (
+            ngettext(
+                "PoA Reports: the %(year)s national report of %(country)s is due in %(days)s day",
+                "PoA Reports: the %(year)s national report of %(country)s is due in %(days)s days",
+                days_left,
+            )
+            % {"year": cycle.year, "country": country.un_name, "days": days_left}
+        )
     )
     context = {
         "cycle": cycle,

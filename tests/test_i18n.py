@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -336,3 +337,25 @@ def test_catalogues_are_in_step_with_the_sources(tmp_path, settings):
             f"{language}: new messages not in the catalogue — run makemessages"
         )
         assert committed - fresh == set(), f"{language}: messages no longer used — run makemessages"
+
+
+# -- e-mails in the recipient's language --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_each_recipient_gets_the_e_mail_in_the_language_they_chose(mailoutbox):
+    from reports import notifications
+
+    UserFactory(email="ana@gov.example", preferred_language="ar")
+    sent = notifications.send(
+        template="transition",
+        context={"event": None, "report": None, "link": "https://example.org/"},
+        to=["ana@gov.example", "someone@else.example"],
+        subject=notifications._lazy_text(lambda: str(translation.get_language())),
+    )
+    assert sent == 2
+    arabic, default = mailoutbox
+    assert arabic.to == ["ana@gov.example"] and arabic.subject == "ar"
+    assert '<html lang="ar" dir="rtl">' in arabic.alternatives[0][0]
+    assert default.subject == "en"
+    assert '<html lang="en" dir="ltr">' in default.alternatives[0][0]

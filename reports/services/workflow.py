@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reports import access
 from reports.models import (
@@ -64,18 +65,18 @@ def _require(condition: bool, message: str) -> None:
 
 def _latest_revision(report: NationalReport) -> Revision:
     revision = report.revisions.order_by("-number").first()
-    _require(revision is not None, "The report has no submitted revision.")
+    _require(revision is not None, _("The report has no submitted revision."))
     return revision
 
 
 def start_review(*, report: NationalReport, user) -> NationalReport:
     with transaction.atomic():
         report = _locked(report)
-        _require(access.can_review(user), "Only secretariat reviewers can start a review.")
+        _require(access.can_review(user), _("Only secretariat reviewers can start a review."))
         _require(
             report.status == Status.SUBMITTED,
-            f"Only a submitted report can be taken into review; this one is "
-            f"{report.get_status_display().lower()}.",
+            _("Only a submitted report can be taken into review; this one is %(status)s.")
+            % {"status": report.get_status_display().lower()},
         )
         report.status = Status.UNDER_REVIEW
         report.save(update_fields=["status", "updated_at"])
@@ -88,12 +89,12 @@ def return_for_revision(*, report: NationalReport, user, message: str) -> Nation
     message = (message or "").strip()
     with transaction.atomic():
         report = _locked(report)
-        _require(access.can_review(user), "Only secretariat reviewers can return a report.")
+        _require(access.can_review(user), _("Only secretariat reviewers can return a report."))
         _require(
             report.status == Status.UNDER_REVIEW,
-            "Only a report under review can be returned for revision.",
+            _("Only a report under review can be returned for revision."),
         )
-        _require(bool(message), "Say what the country should revise.")
+        _require(bool(message), _("Say what the country should revise."))
         add_comment(report=report, user=user, body=message, check=False)
         # Only this review's comments go to the country; notes from an earlier review that ended
         # in acceptance stay with the secretariat.
@@ -117,9 +118,9 @@ def accept_report(*, report: NationalReport, user) -> NationalReport:
     """Accept the latest revision; it becomes "the" report and supersedes an earlier one."""
     with transaction.atomic():
         report = _locked(report)
-        _require(access.can_review(user), "Only secretariat reviewers can accept a report.")
+        _require(access.can_review(user), _("Only secretariat reviewers can accept a report."))
         _require(
-            report.status == Status.UNDER_REVIEW, "Only a report under review can be accepted."
+            report.status == Status.UNDER_REVIEW, _("Only a report under review can be accepted.")
         )
         revision = _latest_revision(report)
         now = timezone.now()
@@ -141,8 +142,8 @@ def accept_report(*, report: NationalReport, user) -> NationalReport:
 def publish_report(*, report: NationalReport, user) -> NationalReport:
     with transaction.atomic():
         report = _locked(report)
-        _require(access.can_publish(user), "Only secretariat administrators can publish.")
-        _require(report.status == Status.ACCEPTED, "Only an accepted report can be published.")
+        _require(access.can_publish(user), _("Only secretariat administrators can publish."))
+        _require(report.status == Status.ACCEPTED, _("Only an accepted report can be published."))
         revision = report.current_revision
         revision.published_at = timezone.now()
         revision.save(update_fields=["published_at", "updated_at"])
@@ -160,12 +161,14 @@ def reopen_report(*, report: NationalReport, user, message: str) -> NationalRepo
     message = (message or "").strip()
     with transaction.atomic():
         report = _locked(report)
-        _require(access.can_publish(user), "Only secretariat administrators can reopen a report.")
+        _require(
+            access.can_publish(user), _("Only secretariat administrators can reopen a report.")
+        )
         _require(
             report.status in (Status.ACCEPTED, Status.PUBLISHED),
-            "Only an accepted or published report can be reopened.",
+            _("Only an accepted or published report can be reopened."),
         )
-        _require(bool(message), "Say why the report is reopened.")
+        _require(bool(message), _("Say why the report is reopened."))
         from_status = report.status
         reason = add_comment(report=report, user=user, body=message, check=False)
         reason.shared_at = timezone.now()  # the reason, and nothing older, goes to the country
@@ -187,16 +190,18 @@ def add_comment(
 
     body = (body or "").strip()
     if not body:
-        raise WorkflowRefused("The comment is empty.")
+        raise WorkflowRefused(_("The comment is empty."))
     if len(body) > MAX_COMMENT:
-        raise WorkflowRefused(f"A comment may be at most {MAX_COMMENT:,} characters long.")
+        raise WorkflowRefused(
+            _("A comment may be at most %(limit)s characters long.") % {"limit": f"{MAX_COMMENT:,}"}
+        )
     if "\x00" in body:
-        raise WorkflowRefused("The comment contains a NUL character; please retype it.")
+        raise WorkflowRefused(_("The comment contains a NUL character; please retype it."))
     if question is not None and question.version_id != report.cycle.questionnaire_id:
-        raise WorkflowRefused("That question is not part of this report.")
+        raise WorkflowRefused(_("That question is not part of this report."))
     staff = access.can_review(user)
     if check and not staff and access.role_in(user, report.country_id) is None:
-        raise WorkflowRefused("Only the secretariat and the country's focal points can comment.")
+        raise WorkflowRefused(_("Only the secretariat and the country's focal points can comment."))
     # A focal point's reply is seen by the secretariat at once; the secretariat's comments reach
     # the country when the report is returned to it (at once if it is already returned).
     status = NationalReport.objects.values_list("status", flat=True).get(pk=report.pk)

@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from countries.models import Country, RegionalGroup, ReportRegion
@@ -171,25 +173,25 @@ def _allowed_actions(report: NationalReport, user) -> list[str]:
 ACTIONS = {
     "start_review": (
         lambda report, user, message: start_review(report=report, user=user),
-        "The review has started.",
+        gettext_lazy("The review has started."),
     ),
     "return": (
         lambda report, user, message: return_for_revision(
             report=report, user=user, message=message
         ),
-        "The report is returned to the country with your comments.",
+        gettext_lazy("The report is returned to the country with your comments."),
     ),
     "accept": (
         lambda report, user, message: accept_report(report=report, user=user),
-        "The report is accepted.",
+        gettext_lazy("The report is accepted."),
     ),
     "publish": (
         lambda report, user, message: publish_report(report=report, user=user),
-        "The report is published.",
+        gettext_lazy("The report is published."),
     ),
     "reopen": (
         lambda report, user, message: reopen_report(report=report, user=user, message=message),
-        "The report is reopened for a new revision.",
+        gettext_lazy("The report is reopened for a new revision."),
     ),
 }
 
@@ -200,7 +202,7 @@ def transition(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     action = ACTIONS.get(request.POST.get("action", ""))
     if action is None:
-        messages.error(request, "Unknown action.")
+        messages.error(request, _("Unknown action."))
     else:
         perform, done = action
         try:
@@ -228,7 +230,7 @@ def comment(request: HttpRequest, report_id: int) -> HttpResponse:
         add_comment(
             report=report, user=request.user, body=request.POST.get("body", ""), question=question
         )
-        messages.success(request, "Your comment is saved.")
+        messages.success(request, _("Your comment is saved."))
     except WorkflowRefused as refused:
         messages.error(request, str(refused))
     target = request.POST.get("next", "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from reports import access
@@ -68,16 +69,20 @@ def cycle_page(request: HttpRequest, year: int) -> HttpResponse:
 def compile_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(year)
     if not access.can_compile_statistics(request.user):
-        messages.error(request, "Only secretariat reviewers and administrators can recompile.")
+        messages.error(request, _("Only secretariat reviewers and administrators can recompile."))
         return redirect("statistics-cycle", year=cycle.year)
     run = request_compile(cycle, reason="requested by staff", user=request.user, force=True)
     run.refresh_from_db()
     if run.status == run.Status.FAILED:
-        messages.error(request, f"The compile failed: {run.error}")
+        messages.error(request, _("The compile failed: %(error)s") % {"error": run.error})
     elif run.is_active:
-        messages.success(request, f"The {cycle.year} statistics are being compiled.")
+        messages.success(
+            request, _("The %(year)s statistics are being compiled.") % {"year": cycle.year}
+        )
     else:
-        messages.success(request, f"The {cycle.year} statistics have been compiled.")
+        messages.success(
+            request, _("The %(year)s statistics have been compiled.") % {"year": cycle.year}
+        )
     return redirect("statistics-cycle", year=cycle.year)
 
 
@@ -85,11 +90,11 @@ def compile_view(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def compile_all_view(request: HttpRequest) -> HttpResponse:
     if not access.can_compile_statistics(request.user):
-        messages.error(request, "Only secretariat reviewers and administrators can recompile.")
+        messages.error(request, _("Only secretariat reviewers and administrators can recompile."))
         return redirect("statistics-index")
     for cycle in ReportingCycle.objects.order_by("year"):
         request_compile(cycle, reason="all cycles, requested by staff", user=request.user)
-    messages.success(request, "Every cycle whose reports changed is being compiled.")
+    messages.success(request, _("Every cycle whose reports changed is being compiled."))
     return redirect("statistics-index")
 
 
@@ -98,11 +103,11 @@ def compile_all_view(request: HttpRequest) -> HttpResponse:
 def settings_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(year)
     if not access.can_change_statistics_settings(request.user):
-        messages.error(request, "Only secretariat administrators can change these settings.")
+        messages.error(request, _("Only secretariat administrators can change these settings."))
         return redirect("statistics-cycle", year=cycle.year)
     rule = request.POST.get("counting_rule", cycle.counting_rule)
     if rule not in CountingRule.values:
-        messages.error(request, "Choose which reports to count: accepted or submitted ones.")
+        messages.error(request, _("Choose which reports to count: accepted or submitted ones."))
         return redirect("statistics-cycle", year=cycle.year)
     public = request.POST.get("statistics_public") == "1"
     changed_rule = rule != cycle.counting_rule
@@ -111,7 +116,7 @@ def settings_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle.save(update_fields=["counting_rule", "statistics_public", "updated_at"])
     if changed_rule:
         request_compile(cycle, reason="counting rule changed", user=request.user)
-    messages.success(request, "The statistics settings of the cycle are saved.")
+    messages.success(request, _("The statistics settings of the cycle are saved."))
     return redirect("statistics-cycle", year=cycle.year)
 
 

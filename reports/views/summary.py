@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from reports import access
@@ -59,7 +61,10 @@ class HeaderForm(forms.ModelForm):
         symbol = self.cleaned_data["symbol"].strip()
         if not SYMBOL_RE.match(symbol):
             raise forms.ValidationError(
-                'A document symbol looks like "A/81/123": the organ, then parts separated by "/".'
+                _(
+                    'A document symbol looks like "A/81/123": the organ, then parts separated by '
+                    '"/".'
+                )
             )
         return symbol
 
@@ -81,7 +86,9 @@ def _report(report_id: int) -> SummaryReport:
 
 def _refuse_unless_editor(request: HttpRequest, report: SummaryReport):
     if not _can_edit(request):
-        messages.error(request, "Only secretariat reviewers and administrators can edit reports.")
+        messages.error(
+            request, _("Only secretariat reviewers and administrators can edit reports.")
+        )
         return redirect("summary-edit", report_id=report.pk)
     return None
 
@@ -102,7 +109,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
     cycles = ReportingCycle.objects.order_by("-year")
     if request.method == "POST":
         if not _can_edit(request):
-            messages.error(request, "Only secretariat reviewers and administrators can create.")
+            messages.error(request, _("Only secretariat reviewers and administrators can create."))
             return redirect("summary-list")
         year = request.POST.get("cycle", "")
         cycle = (
@@ -111,10 +118,14 @@ def list_view(request: HttpRequest) -> HttpResponse:
             else None
         )
         if cycle is None:
-            messages.error(request, "Choose the reporting cycle the report is about.")
+            messages.error(request, _("Choose the reporting cycle the report is about."))
             return redirect("summary-list")
         report = services.create_summary_report(cycle=cycle, user=request.user)
-        messages.success(request, f"Summary report {report.symbol} created with the standard text.")
+        messages.success(
+            request,
+            _("Summary report %(symbol)s created with the standard text.")
+            % {"symbol": report.symbol},
+        )
         return redirect("summary-edit", report_id=report.pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405)
@@ -145,9 +156,9 @@ def edit_view(request: HttpRequest, report_id: int) -> HttpResponse:
         form = HeaderForm(request.POST, instance=report)
         if form.is_valid():
             form.save()
-            messages.success(request, "The document's header and summary are saved.")
+            messages.success(request, _("The document's header and summary are saved."))
             return redirect("summary-edit", report_id=report.pk)
-        messages.error(request, "Please correct the fields marked below; nothing else changed.")
+        messages.error(request, _("Please correct the fields marked below; nothing else changed."))
     elif request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405)
     loaded = load_report(report.pk)
@@ -193,9 +204,9 @@ def add_section(request: HttpRequest, report_id: int) -> HttpResponse:
     title = request.POST.get("title", "").strip()
     level = request.POST.get("level", "1")
     if not title or len(title) > 300 or "\x00" in title:
-        messages.error(request, "Give the heading a title (at most 300 characters).")
+        messages.error(request, _("Give the heading a title (at most 300 characters)."))
     elif level not in ("1", "2", "3"):
-        messages.error(request, "Choose the heading's level: I., A. or 1.")
+        messages.error(request, _("Choose the heading's level: I., A. or 1."))
     else:
         raw_after = request.POST.get("after", "")
         after = (
@@ -204,7 +215,7 @@ def add_section(request: HttpRequest, report_id: int) -> HttpResponse:
             else None
         )
         section = services.add_section(report=report, level=int(level), title=title, after=after)
-        messages.success(request, f"Heading “{section.title}” added.")
+        messages.success(request, _("Heading “%(title)s” added.") % {"title": section.title})
         return redirect(f"{_edit_url(report)}#section-{section.pk}")
     return redirect("summary-edit", report_id=report.pk)
 
@@ -238,18 +249,20 @@ def section_action(request: HttpRequest, report_id: int, section_id: int) -> Htt
         services.move(section, -1 if action == "up" else 1)
     elif action == "delete":
         if section.paragraphs.exists() and request.POST.get("confirm") != "1":
-            messages.error(request, "This heading still has paragraphs: delete or move them first.")
+            messages.error(
+                request, _("This heading still has paragraphs: delete or move them first.")
+            )
         else:
             section.delete()
-            messages.success(request, "Heading deleted.")
+            messages.success(request, _("Heading deleted."))
             return redirect("summary-edit", report_id=report.pk)
     elif action == "add-paragraph":
         kind = request.POST.get("kind", SummaryParagraph.Kind.NARRATIVE)
         generator = request.POST.get("generator", "")
         if kind == SummaryParagraph.Kind.GENERATED and generator not in GENERATORS:
-            messages.error(request, "Choose what the generated paragraph reports on.")
+            messages.error(request, _("Choose what the generated paragraph reports on."))
         elif kind not in SummaryParagraph.Kind.values:
-            messages.error(request, "Choose a narrative or a generated paragraph.")
+            messages.error(request, _("Choose a narrative or a generated paragraph."))
         else:
             text = "" if kind == SummaryParagraph.Kind.GENERATED else "New paragraph."
             paragraph = services.add_paragraph(
@@ -263,11 +276,13 @@ def section_action(request: HttpRequest, report_id: int, section_id: int) -> Htt
         title = request.POST.get("title", "").strip()
         level = request.POST.get("level", str(section.level))
         if not title or len(title) > 300 or "\x00" in title or level not in ("1", "2", "3"):
-            messages.error(request, "A heading needs a title (at most 300 characters) and a level.")
+            messages.error(
+                request, _("A heading needs a title (at most 300 characters) and a level.")
+            )
         else:
             section.title, section.level = title, int(level)
             section.save(update_fields=["title", "level", "updated_at"])
-            messages.success(request, "Heading saved.")
+            messages.success(request, _("Heading saved."))
     return redirect(f"{_edit_url(report)}#section-{section.pk}")
 
 
@@ -284,14 +299,14 @@ def paragraph_action(request: HttpRequest, report_id: int, paragraph_id: int) ->
         services.move(paragraph, -1 if action == "up" else 1)
     elif action == "delete":
         paragraph.delete()
-        messages.success(request, "Paragraph deleted.")
+        messages.success(request, _("Paragraph deleted."))
         return redirect(f"{_edit_url(report)}#section-{paragraph.section_id}")
     elif action == "reset" and paragraph.kind == SummaryParagraph.Kind.GENERATED:
         generator = GENERATORS.get(paragraph.generator)
         if generator:
             paragraph.text = generator.wording
             paragraph.save(update_fields=["text", "updated_at"])
-            messages.success(request, "The standard wording is back.")
+            messages.success(request, _("The standard wording is back."))
     else:
         text, problem = _clean_text(request)
         if problem:
@@ -304,7 +319,7 @@ def paragraph_action(request: HttpRequest, report_id: int, paragraph_id: int) ->
         else:
             paragraph.text = text
             paragraph.save(update_fields=["text", "updated_at"])
-            messages.success(request, "Paragraph saved.")
+            messages.success(request, _("Paragraph saved."))
     return redirect(f"{_edit_url(report)}#paragraph-{paragraph.pk}")
 
 
@@ -352,22 +367,29 @@ def request_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
     if document.problems:
         messages.error(
             request,
-            "Fix the wording first: "
-            + "; ".join(document.problems[:5])
-            + (f" and {len(document.problems) - 5} more." if len(document.problems) > 5 else ""),
+            _("Fix the wording first: %(problems)s")
+            % {"problems": "; ".join(document.problems[:5])}
+            + (
+                ngettext(" and %(count)s more.", " and %(count)s more.", len(document.problems) - 5)
+                % {"count": len(document.problems) - 5}
+                if len(document.problems) > 5
+                else ""
+            ),
         )
         return redirect("summary-edit", report_id=report.pk)
     if document.stats is None:
-        messages.error(request, f"Compile the {report.cycle.year} statistics first.")
+        messages.error(
+            request, _("Compile the %(year)s statistics first.") % {"year": report.cycle.year}
+        )
         return redirect("summary-edit", report_id=report.pk)
     pdf = services.request_pdf(report, request.user)
     pdf.refresh_from_db()
     if pdf.status == RenderedPdf.Status.DONE:
-        messages.success(request, "The PDF is ready.")
+        messages.success(request, _("The PDF is ready."))
     elif pdf.status == RenderedPdf.Status.FAILED:
-        messages.error(request, f"The PDF could not be made: {pdf.error}")
+        messages.error(request, _("The PDF could not be made: %(error)s") % {"error": pdf.error})
     else:
-        messages.success(request, "The PDF is being made; this page shows when it is ready.")
+        messages.success(request, _("The PDF is being made; this page shows when it is ready."))
     return redirect("summary-edit", report_id=report.pk)
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from reports import access
@@ -56,6 +57,7 @@ def upload(request: HttpRequest, report_id: int) -> HttpResponse:
         return render(request, "reports/focal/workbook_upload.html", context, status=status)
     messages.success(
         request,
-        f"The workbook is read: {result.checked} answers checked, {result.changed} changed.",
+        _("The workbook is read: %(checked)s answers checked, %(changed)s changed.")
+        % {"checked": result.checked, "changed": result.changed},
     )
     return redirect("report-overview", report_id=report.pk)
