@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import hashlib
 import os
 import shutil
@@ -165,7 +166,7 @@ class Workers:
     def log(self, process) -> str:
         return (self.directory / f"worker{process.number}.log").read_text(errors="replace")
 
-    def wait_paused(self, process, seconds: float = 20) -> None:
+    def wait_paused(self, process, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while not self.marker(process.number).exists():
             assert process.poll() is None, f"the worker exited:\n{self.log(process)[-3000:]}"
@@ -312,7 +313,7 @@ def test_a_compile_killed_midway_runs_again_with_the_same_numbers(compiled, work
     workers.start()
     wait_until(
         lambda: StatisticsRun.objects.get(pk=run.pk).status == StatisticsRun.Status.DONE,
-        25,
+        60,  # a few seconds when the machine is not busy
         "the compile delivered again",
         workers,
     )
@@ -359,7 +360,7 @@ def test_a_pdf_render_killed_midway_runs_again_and_makes_the_same_file(
             RenderedPdf.objects.get(pk=document.pk).status
             in (RenderedPdf.Status.DONE, RenderedPdf.Status.FAILED)
         ),
-        25,
+        60,  # a few seconds when the machine is not busy
         "the render delivered again",
         workers,
     )
@@ -373,6 +374,46 @@ def test_a_pdf_render_killed_midway_runs_again_and_makes_the_same_file(
     assert [
         p.name for p in (Path(document.file.storage.location) / "documents").rglob("*.pdf")
     ] == [Path(document.file.name).name]
+
+
+@live_database
+def test_a_render_lost_with_its_worker_is_queued_again_once_it_has_been_silent_too_long(
+    compiled, workers, own_redis, secretariat_reviewer
+):
+    """The worker dies and the broker loses its queue too (a Redis restarted without its data):
+    nothing will deliver the task again, so asking for the PDF later queues it anew."""
+    from django.db.models import F
+
+    from reports.models import RenderedPdf
+    from reports.summary import services
+
+    summary = services.create_summary_report(cycle=compiled, user=secretariat_reviewer)
+    with broker_on(own_redis):
+        document = services.request_pdf(summary, secretariat_reviewer)
+        first = workers.start(pause_at="render")
+        workers.wait_paused(first)
+        workers.kill(first)
+        queue = own_redis.client(0)
+        queue.flushdb()  # the queue and its unacknowledged tasks are gone
+        # Asked again soon after: it may still be rendering somewhere, so it is left alone.
+        again = services.request_pdf(summary, secretariat_reviewer)
+        assert (again.pk, again.status) == (document.pk, RenderedPdf.Status.RUNNING)
+        assert queue.llen("celery") == 0
+        # Later, silent for longer than the broker would have waited (an hour): queued again.
+        RenderedPdf.objects.filter(pk=document.pk).update(
+            updated_at=F("updated_at") - datetime.timedelta(hours=1, seconds=1)
+        )
+        again = services.request_pdf(summary, secretariat_reviewer)
+        assert (again.pk, again.status) == (document.pk, RenderedPdf.Status.QUEUED)
+        assert queue.llen("celery") == 1
+    workers.start()
+    wait_until(
+        lambda: RenderedPdf.objects.get(pk=document.pk).status == RenderedPdf.Status.DONE,
+        60,  # a few seconds when the machine is not busy
+        "the render queued again",
+        workers,
+    )
+    assert RenderedPdf.objects.filter(subject=f"summary:{summary.pk}").count() == 1
 
 
 # -- the worker's entry point -------------------------------------------------------------------

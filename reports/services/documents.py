@@ -7,13 +7,16 @@ stored file at once; a changed input has a new fingerprint and is rendered anew.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -23,6 +26,7 @@ from django.utils import timezone
 from reports.models import RenderedPdf
 from reports.pdf import html_to_pdf_pages
 
+log = logging.getLogger(__name__)
 STYLESHEET_RE = re.compile(r"""static\s+['"]([^'"]+\.css)['"]""")
 
 
@@ -71,7 +75,27 @@ def claim(kind: str, subject: str, fingerprint: str, user=None) -> tuple[Rendere
         document.error = ""
         document.save(update_fields=["status", "error", "updated_at"])
         return document, True
+    if document.status == RenderedPdf.Status.RUNNING and _abandoned(document):
+        # Its worker died and the task did not come back (a broker that lost its queue): the
+        # render would wait forever. Queued again; the update only wins if nothing moved since.
+        requeued = RenderedPdf.objects.filter(
+            pk=document.pk, status=RenderedPdf.Status.RUNNING, updated_at=document.updated_at
+        ).update(status=RenderedPdf.Status.QUEUED, progress=0, step="", updated_at=timezone.now())
+        document.refresh_from_db()
+        if requeued:
+            log.warning(
+                "PDF %s (%s) was abandoned by its worker; queued again", document.pk, subject
+            )
+            return document, True
     return document, created or document.status == RenderedPdf.Status.QUEUED
+
+
+def _abandoned(document: RenderedPdf) -> bool:
+    """Rendering, but silent for longer than the broker waits before handing a task taken by a
+    worker to another one: that worker is gone, and so is the task if it has not come back."""
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}
+    silence = datetime.timedelta(seconds=options.get("visibility_timeout", 60 * 60))
+    return document.updated_at < timezone.now() - silence
 
 
 def render_into(
@@ -86,7 +110,10 @@ def render_into(
         )
 
     RenderedPdf.objects.filter(pk=document.pk).update(
-        status=RenderedPdf.Status.RUNNING, progress=5, step="Collecting the content"
+        status=RenderedPdf.Status.RUNNING,
+        progress=5,
+        step="Collecting the content",
+        updated_at=timezone.now(),  # the render's last sign of life (see _abandoned)
     )
     try:
         html = build_html(progress)
