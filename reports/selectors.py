@@ -366,7 +366,23 @@ def question_by_code(report: NationalReport, code: str) -> Question | None:
 _CODE_CACHE: dict[int, dict[str, Question]] = {}
 
 
+def has_follow_ups(report: NationalReport, question: Question) -> bool:
+    """Whether some question of the report's questionnaire depends on this one (no query)."""
+    version_id = report.cycle.questionnaire_id
+    parents = _PARENT_CACHE.get(version_id)
+    if parents is None:
+        _sections, questions = questionnaire_of(report)
+        parents = _PARENT_CACHE[version_id] = {
+            q.show_if_question_id for q in questions if q.show_if_question_id
+        }
+    return question.id in parents
+
+
+_PARENT_CACHE: dict[int, set[int]] = {}
+
+
 def forget_questionnaire_structures() -> None:
     """Drop the in-memory structures (tests that edit a version in place call this)."""
     _STRUCTURE_CACHE.clear()
     _CODE_CACHE.clear()
+    _PARENT_CACHE.clear()

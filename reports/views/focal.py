@@ -53,6 +53,7 @@ from reports.report_forms import (
 from reports.selectors import (
     answer_records,
     country_comments,
+    has_follow_ups,
     question_by_code,
     questionnaire_of,
     section_answers,
@@ -492,15 +493,11 @@ def autosave(request: HttpRequest, report_id: int) -> JsonResponse:
         "original": fingerprint(clean_answer(question, value)),
         "saved_at": (answer.updated_at if answer else report.updated_at).isoformat(),
     }
-    sections, questions = questionnaire_of(report)
     # Counts change only when a question gains or loses its answer (version 1: just created,
     # or unchanged, which costs a needless count at worst) or when follow-ups depend on it.
     # Otherwise, as for most saves while typing, the page keeps the progress it shows.
-    if (
-        answer is None
-        or answer.version == 1
-        or any(q.show_if_question_id == question.pk for q in questions)
-    ):
+    if answer is None or answer.version == 1 or has_follow_ups(report, question):
+        sections, questions = questionnaire_of(report)
         progress = section_progress(sections, questions, load_states([report.pk])[report.pk])
         saved["progress"] = {p.section.code: [p.answered_required, p.required] for p in progress}
         saved["answered_required"] = sum(p.answered_required for p in progress)
