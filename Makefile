@@ -1,5 +1,5 @@
 # The two commands of the README, and a few conveniences around them.
-.PHONY: run test lint bench lock compose-check messages
+.PHONY: run test lint bench load lock compose-check
 
 run:            ## set everything up and serve the app with demo data (SQLite, in-process tasks)
 	scripts/run.sh
@@ -10,8 +10,11 @@ test:           ## set up what the tests need and run lint and the whole test su
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 
-bench:          ## benchmarks (see bench/README.md)
+bench:          ## every benchmark, a table of results and bench/results/latest.json (bench/README.md)
 	scripts/bootstrap.sh --test && scripts/services.sh && .venv/bin/python bench/run.py
+
+load:           ## only the load test: 50 focal points and 5 reviewers against gunicorn for 60 s
+	scripts/bootstrap.sh --test && scripts/services.sh && .venv/bin/python bench/run.py --only load
 
 messages:       ## refresh the translation catalogues (locale/*/LC_MESSAGES/django.po) from the sources
 	DATABASE_URL=sqlite:// .venv/bin/python manage.py makemessages -l ar -l zh_Hans -l fr -l ru -l es \

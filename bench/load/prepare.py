@@ -52,7 +52,13 @@ PASSWORD = "load-test-2026"
 FOCAL_DOMAIN = "@focal.load.test"
 STAFF_DOMAIN = "@staff.load.test"
 # The types an autosave sends as one plain field (text, number, one choice).
-SIMPLE_TYPES = (QuestionType.TEXT, QuestionType.INTEGER)
+SIMPLE_TYPES = (
+    QuestionType.TEXT,
+    QuestionType.INTEGER,
+    QuestionType.YES_NO,
+    QuestionType.YES_NO_DEVELOPING,
+    QuestionType.SINGLE_CHOICE,
+)
 
 
 def drafts_for(cycle: ReportingCycle, countries: list[Country]) -> None:
@@ -142,7 +148,11 @@ def write_plan(plan_path: str) -> None:
         if question.show_if_question_id:
             continue  # a follow-up may be hidden; the script saves only what the page shows
         sections.setdefault(question.section.code, []).append(
-            {"code": question.code, "type": question.type}
+            {
+                "code": question.code,
+                "type": question.type,
+                "choices": question.choice_codes(),
+            }
         )
     memberships = CountryMembership.objects.filter(
         user__email__endswith=FOCAL_DOMAIN

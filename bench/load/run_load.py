@@ -43,6 +43,42 @@ GUNICORN_WORKERS = 3
 SPAWN_RATE = 3  # people starting per second
 
 
+ACCESS_FORMAT = "access %(m)s %(U)s %(s)s %(M)s"
+
+
+def server_times(log: Path) -> dict[str, list[float]]:
+    """Milliseconds gunicorn spent on each autosave and section page of the measured window
+    (after the locustfile's call of /healthz that marks its start), from the access log. The
+    client's time minus these is the wait for a free worker and for the client's own turn on the
+    CPU."""
+    times: dict[str, list[float]] = {"autosave": [], "section page": []}
+    for line in log.read_text().splitlines():
+        parts = line.split()
+        if len(parts) != 5 or parts[0] != "access":
+            continue
+        _access, _method, path, _status, millis = parts
+        if path == "/healthz":
+            times = {kind: [] for kind in times}  # the window starts here
+            continue
+        kind = (
+            "autosave"
+            if path.endswith("/autosave/")
+            else "section page"
+            if "/sections/" in path
+            else ""
+        )
+        if kind:
+            times[kind].append(float(millis))
+    return times
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
 def psql(sql: str) -> None:
     subprocess.run(
         ["psql", f"{SERVER_URL}/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
@@ -118,6 +154,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"keep {LOAD_DB} and its plan from the last run instead of preparing them again",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per gunicorn worker (default 1: sync workers, as in production)",
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.gettempdir()) / f"poa-load-{LOAD_DB}"
     work.mkdir(exist_ok=True)
@@ -157,10 +199,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(GUNICORN_WORKERS),
+                "--threads",
+                str(args.threads),
                 "--timeout",
                 "60",
                 "--access-logfile",
                 "-",
+                # Method, path, status and the server's own time (ms) for server_times().
+                "--access-logformat",
+                ACCESS_FORMAT,
             ],
             cwd=ROOT,
             env=env,
@@ -213,6 +260,12 @@ def main(argv: list[str] | None = None) -> int:
         print_table(report)
         return 1
     print_table(report)
+    served = server_times(server_log)
+    for kind, millis in served.items():
+        print(
+            f"{kind}, gunicorn's own time: p50 {percentile(millis, 0.5):.0f} ms, "
+            f"p99 {percentile(millis, 0.99):.0f} ms ({len(millis)} requests)"
+        )
     autosave = next((r for r in report["requests"] if r["name"] == "autosave"), None)
     errors = sum(r["errors"] for r in report["requests"]) + report["sign_in"].get("errors", 0)
     throughput = sum(r["count"] for r in report["requests"]) / report["seconds"]
@@ -224,9 +277,12 @@ def main(argv: list[str] | None = None) -> int:
         better="lower",
         autosaves=autosave["count"] if autosave else 0,
         autosave_p50_ms=autosave["p50_ms"] if autosave else None,
+        autosave_server_p50_ms=percentile(served["autosave"], 0.5),
+        autosave_server_p99_ms=percentile(served["autosave"], 0.99),
         requests_per_second=round(throughput, 1),
         seconds=round(report["seconds"], 1),
         gunicorn_workers=GUNICORN_WORKERS,
+        gunicorn_threads=args.threads,
     )
     ok_errors = emit(
         "load errors",
