@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, load_backend
@@ -197,8 +197,17 @@ def _permissions_are_model_backends(backends: tuple[str, ...]) -> bool:
     )
 
 
-def visibility(user) -> tuple[str, list[Any]]:
-    """`access.visible_reports(user)` as an SQL condition on the report `r`, with its params.
+class Visibility(NamedTuple):
+    """Who sees which report, in SQL: a condition on the report `r`, and what it needs first."""
+
+    condition: str
+    params: list[Any]
+    with_sql: str = ""  # a WITH clause the condition refers to, evaluated once per query
+    with_params: tuple[Any, ...] = ()
+
+
+def visibility(user) -> Visibility:
+    """`access.visible_reports(user)` as an SQL condition on the report `r`.
 
     The gatekeeper's rule: nobody signed in sees nothing; secretariat staff (`is_staff` and one
     of the three report permissions, `access.staff_role`) see every report; anyone else sees the
@@ -208,21 +217,23 @@ def visibility(user) -> tuple[str, list[Any]]:
     permission look-ups. With another authentication backend the question goes to access.py.
     """
     if not user.is_authenticated:
-        return "FALSE", []
+        return Visibility("FALSE", [])
     sql = _sql()
-    member = (sql["member"], [user.pk])
+    member = Visibility(sql["member"], [user.pk])
     if not user.is_staff:
         return member
     if not _permissions_are_model_backends(tuple(settings.AUTHENTICATION_BACKENDS)):
-        return ("TRUE", []) if access.is_secretariat(user) else member
+        return Visibility("TRUE", []) if access.is_secretariat(user) else member
     if not user.is_active:
         return member
     if user.is_superuser:
-        return "TRUE", []
+        return Visibility("TRUE", [])
     labels = [part for perm in SECRETARIAT_PERMISSIONS for part in perm.split(".", 1)]
-    return (
-        f"({sql['has_permission']} OR {member[0]})",
-        [*labels, user.pk, user.pk, *member[1]],
+    return Visibility(
+        f"((SELECT secretariat FROM staff) OR {member.condition})",
+        member.params,
+        f"WITH staff AS (SELECT {sql['has_permission']} AS secretariat) ",
+        (*labels, user.pk, user.pk),
     )
 
 
@@ -237,12 +248,13 @@ class ReportRows:
     status: str | None = None
     times_as_text: bool = False
     _where: tuple[str, list[Any]] | None = field(default=None, repr=False)
+    _visibility: Visibility | None = field(default=None, repr=False)
 
     def where(self) -> tuple[str, list[Any]]:
         if self._where is None:
             sql = _sql()
-            condition, params = visibility(self.user)
-            conditions = [condition]
+            self._visibility = visibility(self.user)
+            conditions, params = [self._visibility.condition], list(self._visibility.params)
             for name, value in (
                 ("iso3", self.country),
                 ("region", self.region),
@@ -269,8 +281,10 @@ class ReportRows:
         return f"SELECT COUNT(*) {tables}WHERE {self.where()[0]}"
 
     def count(self) -> int:
+        _where, params = self.where()
+        seen = self._visibility
         with connection.cursor() as cursor:
-            cursor.execute(self.count_sql(), self.where()[1])
+            cursor.execute(seen.with_sql + self.count_sql(), [*seen.with_params, *params])
             return cursor.fetchone()[0]
 
     def page(self, limit: int, offset: int) -> tuple[list[tuple], int | None]:
@@ -278,18 +292,16 @@ class ReportRows:
         sql = _sql()
         where, params = self.where()
         # DRF writes times in the current time zone; the database writes them only in UTC.
-        self.times_as_text = bool(sql["select_text"]) and timezone.get_current_timezone_name() in (
-            "UTC",
-            "Etc/UTC",
-        )
+        utc = timezone.get_current_timezone_name() in ("UTC", "Etc/UTC")
+        self.times_as_text = bool(sql["select_text"]) and utc
         select = sql["select_text"] if self.times_as_text else sql["select"]
         query = (
-            f"SELECT {select}, ({self.count_sql()}) "
+            f"{self._visibility.with_sql}SELECT {select}, ({self.count_sql()}) "
             f"{sql['joins']}{sql['revision']}WHERE {where} ORDER BY {sql['order']} "
             "LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(query, [*params, *params, limit, offset])
+            cursor.execute(query, [*self._visibility.with_params, *params, *params, limit, offset])
             rows = cursor.fetchall()
         if not rows:
             return [], None
