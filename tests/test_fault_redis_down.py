@@ -14,6 +14,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from tests.conftest import fill_required
 from tests.helpers import post_fields, question
 from tests.test_fault_worker_kill import broker_on, own_redis  # noqa: F401 (fixture)
 
@@ -131,6 +132,8 @@ def test_jobs_asked_for_while_the_broker_is_down_stay_queued_and_run_once_it_is_
     compiled,
     client,
     secretariat_reviewer,
+    submitter,
+    ghana_report,
     settings,
     tmp_path,
 ):
@@ -171,6 +174,16 @@ def test_jobs_asked_for_while_the_broker_is_down_stay_queued_and_run_once_it_is_
         assert document.status == RenderedPdf.Status.QUEUED
         status = client.get(reverse("summary-pdf-status", args=[summary.pk])).json()
         assert (status["status"], status["active"]) == ("queued", True)
+
+        # A submission is done even though its e-mails cannot be queued (logged, not a 500).
+        fill_required(ghana_report)
+        client.force_login(submitter)
+        submit = reverse("report-submit", args=[ghana_report.pk])
+        response, took = timed(lambda: client.post(submit, {"confirm": "yes"}))
+        assert response.status_code == 302 and took < PATIENCE, took
+        ghana_report.refresh_from_db()
+        assert ghana_report.status == "submitted"
+        client.force_login(secretariat_reviewer)
 
         own_redis.start()
         with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):

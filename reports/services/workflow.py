@@ -8,6 +8,8 @@ else is refused with WorkflowRefused and a message saying why.
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +24,8 @@ from reports.models import (
     Revision,
 )
 from reports.statistics.compile import request_compile
+
+log = logging.getLogger(__name__)
 
 Status = NationalReport.Status
 
@@ -54,8 +58,17 @@ def record_transition(
         message=message,
     )
     if notify:
-        transaction.on_commit(lambda: send_transition_emails.delay(event.pk))
+        transaction.on_commit(lambda: _queue_emails(send_transition_emails, event))
     return event
+
+
+def _queue_emails(task, event: ReportEvent) -> None:
+    """Runs after the commit: a broker that is down must not turn the done change into an error
+    page. The e-mails are then not sent (the event keeps notified_at empty); the error is logged."""
+    try:
+        task.delay(event.pk)
+    except Exception:
+        log.exception("Could not queue the e-mails of event %s", event.pk)
 
 
 def _require(condition: bool, message: str) -> None:
