@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -58,8 +59,9 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
     def start(self) -> None:
-        # No skip when it is missing: services tests fail without their service.
-        binary = shutil.which("redis-server") or "redis-server"
+        binary = shutil.which("redis-server")
+        if binary is None:  # services tests fail, never skip, without their service
+            pytest.fail("redis-server is not installed (Debian: redis-server); these tests need it")
         options = {"port": self.port, "bind": "127.0.0.1", "save": "", "appendonly": "no"}
         arguments = [item for name, value in options.items() for item in (f"--{name}", str(value))]
         self.process = subprocess.Popen(
@@ -125,7 +127,9 @@ def database_url() -> str:
     from django.db import connection
 
     db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    auth = quote(db["USER"], safe="") + (
+        f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    )
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
