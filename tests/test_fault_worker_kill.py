@@ -141,7 +141,9 @@ class Workers:
         self.directory = directory
         self.started: list[subprocess.Popen] = []
 
-    def start(self, pause_at: str = "") -> subprocess.Popen:
+    def start(
+        self, pause_at: str = "", pool: str = "solo", visibility: int = VISIBILITY_TIMEOUT
+    ) -> subprocess.Popen:
         number = len(self.started) + 1
         env = {
             **os.environ,
@@ -149,11 +151,12 @@ class Workers:
             "DATABASE_URL": database_url(),  # the test database, which this test commits to
             "REDIS_URL": self.server.url(1),
             "CELERY_BROKER_URL": self.server.url(0),
-            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            "CELERY_VISIBILITY_TIMEOUT": str(visibility),
             "FAULT_MEDIA_ROOT": str(self.directory / "media"),
             "PYTHONPATH": str(ROOT),
         }
         command = [sys.executable, "-m", "tests.test_fault_worker_kill", "--name", f"w{number}"]
+        command += ["--pool", pool]
         if pause_at:
             command += ["--pause-at", pause_at, "--marker", str(self.marker(number))]
         log = (self.directory / f"worker{number}.log").open("wb")
@@ -330,6 +333,38 @@ def test_a_compile_killed_midway_runs_again_with_the_same_numbers(compiled, work
 
 
 @live_database
+def test_a_compile_whose_pool_process_is_killed_is_handed_back_at_once(
+    compiled, workers, own_redis
+):
+    """Prefork: the process running the task is killed, its worker lives on. With
+    reject_on_worker_lost the worker hands the task back and runs it again in a new process,
+    without waiting for the visibility timeout (an hour here, as in production)."""
+    from reports.models import CycleStatistics, StatisticsRun
+    from reports.statistics.compile import request_compile
+
+    cycle = compiled
+    undisturbed = statistics_of(cycle)
+    with broker_on(own_redis):
+        run = request_compile(cycle, reason="compile now", force=True)
+    worker = workers.start(pause_at="compile", pool="prefork", visibility=3600)
+    workers.wait_paused(worker)
+    child = int(workers.marker(worker.number).read_text())
+    assert child != worker.pid  # the pool process, not the worker
+    os.kill(child, signal.SIGKILL)
+    wait_until(
+        lambda: StatisticsRun.objects.get(pk=run.pk).status == StatisticsRun.Status.DONE,
+        60,
+        "the compile handed back",
+        workers,
+    )
+    assert worker.poll() is None  # the same worker, still running
+    assert "WorkerLostError" in workers.log(worker)
+    assert statistics_of(cycle) == undisturbed
+    assert CycleStatistics.objects.filter(cycle=cycle).count() == 1
+    wait_until(lambda: unacknowledged(own_redis) == 0, 5, "the acknowledgement")
+
+
+@live_database
 def test_a_pdf_render_killed_midway_runs_again_and_makes_the_same_file(
     compiled, workers, own_redis, secretariat_reviewer
 ):
@@ -424,6 +459,8 @@ def test_a_render_lost_with_its_worker_is_queued_again_once_it_has_been_silent_t
 
 
 def _pause_here(marker: Path) -> None:
+    if marker.exists():
+        return  # paused once already (and killed): this time, carry on
     marker.write_text(str(os.getpid()))
     while True:  # until killed
         time.sleep(60)
@@ -434,6 +471,7 @@ def _worker_main(argv: list[str]) -> None:
     parser.add_argument("--name", required=True)
     parser.add_argument("--pause-at", choices=["compile", "render"])
     parser.add_argument("--marker", type=Path)
+    parser.add_argument("--pool", default="solo")
     args = parser.parse_args(argv)
 
     import django
@@ -453,8 +491,9 @@ def _worker_main(argv: list[str]) -> None:
         compute = compile_module._compute
 
         def computed_then_pause(cycle, inputs, run):
-            compute(cycle, inputs, run)  # everything computed, nothing stored yet
+            compiled = compute(cycle, inputs, run)  # everything computed, nothing stored yet
             _pause_here(args.marker)
+            return compiled
 
         compile_module._compute = computed_then_pause
     elif args.pause_at == "render":
@@ -463,8 +502,9 @@ def _worker_main(argv: list[str]) -> None:
         to_pdf = documents.html_to_pdf_pages
 
         def rendered_then_pause(html):
-            to_pdf(html)  # the PDF made, not stored yet
+            made = to_pdf(html)  # the PDF made, not stored yet
             _pause_here(args.marker)
+            return made
 
         documents.html_to_pdf_pages = rendered_then_pause
 
@@ -473,7 +513,8 @@ def _worker_main(argv: list[str]) -> None:
     app.worker_main(
         [
             "worker",
-            "--pool=solo",
+            f"--pool={args.pool}",
+            "--concurrency=1",
             "--loglevel=INFO",
             f"--hostname={args.name}@%h",
             "--without-mingle",
