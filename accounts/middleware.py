@@ -35,7 +35,11 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def _carries_token(request: HttpRequest) -> bool:
-    return bool(request.headers.get("Authorization", "").strip())
+    """An API request authenticating with a personal token, which the API checks itself (and
+    refuses with 401 if it is not valid). Any other Authorization header, and every page, still
+    needs the second step: otherwise a made-up header would let a session skip it."""
+    scheme = request.headers.get("Authorization", "").strip().split(" ", 1)[0].lower()
+    return _is_api(request) and scheme in ("bearer", "token")  # ApiTokenAuthentication.keywords
 
 
 class TwoFactorMiddleware:

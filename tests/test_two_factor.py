@@ -212,6 +212,18 @@ def test_an_unverified_staff_session_gets_403_from_the_session_api_but_tokens_wo
     assert with_token.status_code == 200
 
 
+def test_a_made_up_authorization_header_does_not_skip_the_second_step(cycles):
+    staff = StaffFactory(email="staff@un.example")  # signed in, no authenticator set up yet
+    plain = Client()
+    plain.force_login(staff)
+    for header in ("Basic eDp5", "x", "Bearer not-a-token"):
+        page = plain.get("/review/", HTTP_AUTHORIZATION=header)
+        assert page.status_code == 302, header
+        assert page["Location"].startswith(reverse("two-factor-setup"))
+        api = plain.get("/api/v1/reports/", HTTP_AUTHORIZATION=header)
+        assert api.status_code in (401, 403), header  # a bad token 401, anything else 403
+
+
 # -- focal points ------------------------------------------------------------------------------
 
 
