@@ -13,7 +13,7 @@ from django.http import Http404
 
 from countries.models import Country, CountryMembership
 from reports.models import NationalReport, ReportingCycle
-from reports.selectors import instance_from_row, model_columns
+from reports.selectors import instance_from_row, model_columns, prepared_cursor
 
 EDITABLE_STATUSES = frozenset({NationalReport.Status.DRAFT, NationalReport.Status.RETURNED})
 SECRETARIAT_VIEW_PERMISSION = "reports.view_nationalreport"
@@ -120,7 +120,7 @@ def report_for(user, report_id: int, *, for_update: bool = False) -> NationalRep
     focal_point = not is_secretariat(user)
     sql, columns = _gate_sql(focal_point=focal_point, for_update=for_update)
     params = [user.pk, True, report_id] if focal_point else [report_id]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

@@ -177,11 +177,13 @@ def test_the_page_gate_builds_the_objects_the_orm_would(
 ):
     from reports import access
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1) as queries:
         got = access.report_for(submitter, ghana_report.pk)
         # Country, cycle and the person's role come with the report.
         assert (got.country.iso3, got.cycle.year) == ("GHA", 2026)
         assert access.can_submit(submitter, got) and access.can_edit(submitter, got)
+    # Logged with its parameters, like every query (a prepared statement on PostgreSQL).
+    assert f"r.id = {ghana_report.pk}" in queries.captured_queries[0]["sql"]
     orm = NationalReport.objects.select_related("country", "cycle").get(pk=ghana_report.pk)
     for mine, theirs in ((got, orm), (got.country, orm.country), (got.cycle, orm.cycle)):
         fields = [f.attname for f in type(theirs)._meta.concrete_fields]
