@@ -50,6 +50,8 @@ def assert_inert(page: str, tag: str, text: str | None = None) -> None:
 FILE_NAME = '"><img src=x onerror=alert("file")><svg onload=alert(1)>{{ 7*7 }}.pdf'
 # Accepted as an http(s) address (no spaces), yet it breaks out of an href if unescaped.
 LINK = 'https://example.org/"><svg/onload=alert("link")>'
+# A quoted local part is a valid e-mail address (RFC 5322), and a submitter may invite one.
+EMAIL = "\"<script>alert('email')</script><img/src=x/onerror=alert(1)>\"@example.org"
 # A State's name has room for 60 characters.
 STATE = '"><img src=x onerror=alert("state")>{{ 7*7 }}'
 
@@ -59,6 +61,7 @@ def poisoned(ghana_report, submitter, secretariat_reviewer, secretariat_admin):
     """A Ghana report with a payload in every kind of field, submitted twice (returned once with
     a payload as the reason), accepted and published; the State's name carries one too."""
     from countries.models import Country
+    from countries.services import invite_focal_point
     from reports.services import save_answer
     from reports.services.attachments import add_attachment
     from reports.services.submission import submit_report
@@ -112,10 +115,17 @@ def poisoned(ghana_report, submitter, secretariat_reviewer, secretariat_admin):
         question=question(report, "1.1.1"),
     )
     return_for_revision(report=report, user=secretariat_reviewer, message=payload("return"))
+    colleague = invite_focal_point(
+        country=report.country,
+        email=EMAIL,
+        role="submitter",
+        invited_by=submitter,
+        site_url="https://poa.example",
+    ).user
     save_answer(
-        report=report, question=question(report, "9.2"), value=payload("text-r2"), user=submitter
+        report=report, question=question(report, "9.2"), value=payload("text-r2"), user=colleague
     )
-    submit_report(report=report, user=submitter)
+    submit_report(report=report, user=colleague)  # revision 2 is "submitted by" the address
     start_review(report=report, user=secretariat_reviewer)
     accept_report(report=report, user=secretariat_reviewer)
     publish_report(report=report, user=secretariat_admin)
@@ -165,16 +175,22 @@ def test_revision_print_review_diff_history_and_public_pages(
         page = client.get(url)
         assert page.status_code == 200, url
         _check_answers(page.content.decode())
+    revision = client.get(f"/reports/{poisoned.pk}/revisions/2/").content.decode()
+    assert_inert(revision, "email", EMAIL)
+    team = client.get(f"/countries/{poisoned.country_id}/team/").content.decode()
+    assert_inert(team, "email", EMAIL)
 
     client.force_login(secretariat_reviewer)
     review = client.get(f"/review/reports/{poisoned.pk}/").content.decode()
     _check_answers(review, files=False, comments=True)
     assert_inert(review, "return")
+    assert_inert(review, "email", EMAIL)
     diff = client.get(f"/review/reports/{poisoned.pk}/diff/?from=1&to=2").content.decode()
     assert_inert(diff, "text-r2")
     history = client.get(f"/review/reports/{poisoned.pk}/history/").content.decode()
     assert_inert(history, "return")
     assert_inert(history, "file", FILE_NAME)
+    assert_inert(history, "email", EMAIL)
     queue = client.get("/review/").content.decode()
     assert_inert(queue, "state", STATE)
 
@@ -334,3 +350,13 @@ def test_the_summary_editor_preview_and_pdf_html_escape_everything(
     for tag in SUMMARY_TAGS:
         assert_inert(pdf_html, tag, printed(tag))
     assert "<em>in italics</em>" in pdf_html  # the markup still works around escaped text
+
+
+def test_an_api_token_name_is_shown_as_text(client, submitter):
+    from accounts.tokens import create_token
+
+    create_token(user=submitter, name=payload("token"))
+    client.force_login(submitter)
+    assert_inert(client.get("/accounts/tokens/").content.decode(), "token")
+    created = client.post("/accounts/tokens/", {"name": payload("new-token"), "days": "30"})
+    assert_inert(created.content.decode(), "new-token")  # the table and the message
