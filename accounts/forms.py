@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserChangeForm, UserCreationForm
 from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
 
 from accounts.lockout import sign_in_refused_message
 from accounts.models import User
@@ -48,5 +49,5 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         max_length=20,
         strip=True,
-        error_messages={"required": "Type the code."},
+        error_messages={"required": _("Type the code.")},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import ngettext
 
 
 def cool_off_minutes() -> int:
@@ -13,11 +14,15 @@ def cool_off_minutes() -> int:
 
 def sign_in_refused_message() -> str:
     minutes = cool_off_minutes()
-    return (
+    return ngettext(
         "The e-mail address or password is not right, or the account is temporarily locked "
         "after too many attempts. Check them and try again; a locked account can sign in again "
-        f"in {minutes} minutes."
-    )
+        "in %(minutes)d minute.",
+        "The e-mail address or password is not right, or the account is temporarily locked "
+        "after too many attempts. Check them and try again; a locked account can sign in again "
+        "in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def username_of(request: HttpRequest, credentials: dict | None = None) -> str:

@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.two_factor import has_two_factor, requires_two_factor, session_is_verified
 
@@ -62,11 +63,11 @@ class TwoFactorMiddleware:
             # A session older than the person's two-step verification: sign in again.
             if _is_api(request):
                 return _api_refusal(
-                    "two_factor_required", "Sign in again with your second step to use the API."
+                    "two_factor_required", _("Sign in again with your second step to use the API.")
                 )
             logout(request)
             messages.info(
-                request, "Please sign in again: your account now uses two-step verification."
+                request, _("Please sign in again: your account now uses two-step verification.")
             )
             return redirect_to_login(request.get_full_path())
         if not requires_two_factor(user):
@@ -76,8 +77,10 @@ class TwoFactorMiddleware:
         if _is_api(request):
             return _api_refusal(
                 "two_factor_setup_required",
-                "Set up two-step verification (required for secretariat staff) before using "
-                "the API.",
+                _(
+                    "Set up two-step verification (required for secretariat staff) before using "
+                    "the API."
+                ),
             )
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('two-factor-setup')}?{query}")

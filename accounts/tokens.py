@@ -12,6 +12,8 @@ import hmac
 import secrets
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import ApiToken
 
@@ -32,11 +34,25 @@ def create_token(*, user, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiToken
     """A new token for `user`; returns the row and the full token text (shown only now)."""
     name = (name or "").strip()
     if not name or len(name) > 100 or "\x00" in name:
-        raise TokenError("Give the token a name of at most 100 characters, e.g. the program's.")
+        raise TokenError(_("Give the token a name of at most 100 characters, e.g. the program's."))
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise TokenError(f"A token may last from 1 to {MAX_DAYS} days.")
+        raise TokenError(
+            ngettext(
+                "A token may last from 1 to %(max)d day.",
+                "A token may last from 1 to %(max)d days.",
+                MAX_DAYS,
+            )
+            % {"max": MAX_DAYS}
+        )
     if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE:
-        raise TokenError(f"You have {MAX_ACTIVE} active tokens; revoke one first.")
+        raise TokenError(
+            ngettext(
+                "You have %(count)d active token; revoke one first.",
+                "You have %(count)d active tokens; revoke one first.",
+                MAX_ACTIVE,
+            )
+            % {"count": MAX_ACTIVE}
+        )
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -52,7 +68,7 @@ def create_token(*, user, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiToken
 def revoke_token(*, user, token_id: int) -> ApiToken:
     token = ApiToken.objects.filter(pk=token_id, user=user).first()
     if token is None:
-        raise TokenError("No such token.")
+        raise TokenError(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -70,16 +86,16 @@ def check_token(raw: str) -> ApiToken:
     """The active token the text stands for, or InvalidToken saying why not."""
     parts = (raw or "").split("_", 2)  # the secret itself may contain "_"
     if len(parts) != 3 or parts[0] != "poa" or not parts[1] or not parts[2]:
-        raise InvalidToken("token_malformed", "The token is not a PoA Reports API token.")
+        raise InvalidToken("token_malformed", _("The token is not a PoA Reports API token."))
     token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
     if token is None or not hmac.compare_digest(token.secret_hash, _digest(parts[2])):
-        raise InvalidToken("token_invalid", "The token is not valid.")
+        raise InvalidToken("token_invalid", _("The token is not valid."))
     if token.revoked_at is not None:
-        raise InvalidToken("token_revoked", "The token has been revoked.")
+        raise InvalidToken("token_revoked", _("The token has been revoked."))
     if token.expires_at <= timezone.now():
-        raise InvalidToken("token_expired", "The token has expired; create a new one.")
+        raise InvalidToken("token_expired", _("The token has expired; create a new one."))
     if not token.user.is_active:
-        raise InvalidToken("token_invalid", "The token is not valid.")
+        raise InvalidToken("token_invalid", _("The token is not valid."))
     # At most one write a minute per token for "last used".
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):

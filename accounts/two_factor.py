@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import segno
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -107,7 +109,7 @@ def secret_text(device: TOTPDevice) -> str:
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// address as an inline SVG QR code, drawn here (no outside service)."""
     code = segno.make(device.config_url, error="m")
-    return code.svg_inline(scale=5, border=2, dark="#1a1a1a", light="#ffffff", title="QR code")
+    return code.svg_inline(scale=5, border=2, dark="#1a1a1a", light="#ffffff", title=_("QR code"))
 
 
 def _normalise(code: str) -> str:
@@ -127,14 +129,16 @@ def confirm_app(*, user, code: str) -> list[str]:
         .first()
     )
     if device is None:
-        raise TwoFactorError("The set-up has expired; start again.")
+        raise TwoFactorError(_("The set-up has expired; start again."))
     allowed, _info = device.verify_is_allowed()
     if not allowed:
-        raise TwoFactorError("Too many wrong codes in a row; wait a few seconds and try again.")
+        raise TwoFactorError(_("Too many wrong codes in a row; wait a few seconds and try again."))
     if not _normalise(code).isdigit() or not device.verify_token(_normalise(code)):
         raise TwoFactorError(
-            "That code is not right. Type the 6-digit code your app shows now "
-            "(check the time on your phone if it keeps failing)."
+            _(
+                "That code is not right. Type the 6-digit code your app shows now "
+                "(check the time on your phone if it keeps failing)."
+            )
         )
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     TOTPDevice.objects.filter(user=user, confirmed=False).exclude(pk=device.pk).delete()
@@ -151,7 +155,7 @@ def new_recovery_codes(*, user) -> list[str]:
     """Ten fresh recovery codes (shown once); the earlier ones stop working."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [StaticToken.random_token() for _number in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     security_log.info("recovery codes regenerated user=%s", user.pk)
     return [format_recovery_code(code) for code in codes]
@@ -211,14 +215,19 @@ def _seconds_until(moment) -> int:
 def disable(*, user, code: str) -> None:
     """Turn two-step verification off (focal points only), with a current code as proof."""
     if requires_two_factor(user):
-        raise TwoFactorError("Secretariat staff cannot turn two-step verification off.")
+        raise TwoFactorError(_("Secretariat staff cannot turn two-step verification off."))
     result = check_code(user=user, code=code)
     if result.wait_seconds:
         raise TwoFactorError(
-            f"Too many wrong codes in a row; wait {result.wait_seconds} seconds and try again."
+            ngettext(
+                "Too many wrong codes in a row; wait %(seconds)d second and try again.",
+                "Too many wrong codes in a row; wait %(seconds)d seconds and try again.",
+                result.wait_seconds,
+            )
+            % {"seconds": result.wait_seconds}
         )
     if not result.ok:
-        raise TwoFactorError("That code is not right; nothing was changed.")
+        raise TwoFactorError(_("That code is not right; nothing was changed."))
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     security_log.info("two-factor disabled user=%s", user.pk)

@@ -24,6 +24,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -107,7 +109,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     pending, user = _pending(request)
     if pending is None:
         messages.info(
-            request, "Please sign in: the code must follow the password within ten minutes."
+            request, _("Please sign in: the code must follow the password within ten minutes.")
         )
         return redirect("login")
     form = CodeForm(request.POST or None)
@@ -117,8 +119,12 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     if result.wait_seconds:
         form.add_error(
             "code",
-            f"Too many wrong codes in a row; wait {result.wait_seconds} "
-            "seconds and type the newest code.",
+            ngettext(
+                "Too many wrong codes in a row; wait %(seconds)d second and type the newest code.",
+                "Too many wrong codes in a row; wait %(seconds)d seconds and type the newest code.",
+                result.wait_seconds,
+            )
+            % {"seconds": result.wait_seconds},
         )
         return _verify_page(request, form, status=429)
     if not result.ok:
@@ -130,9 +136,16 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     if result.used_recovery_code:
         messages.warning(
             request,
-            f"You signed in with a recovery code; it cannot be used again. You have "
-            f"{result.recovery_codes_left} left — make new ones under Two-step verification "
-            "if you are running out or have lost your phone.",
+            ngettext(
+                "You signed in with a recovery code; it cannot be used again. You have "
+                "%(left)d left — make new ones under Two-step verification "
+                "if you are running out or have lost your phone.",
+                "You signed in with a recovery code; it cannot be used again. You have "
+                "%(left)d left — make new ones under Two-step verification "
+                "if you are running out or have lost your phone.",
+                result.recovery_codes_left,
+            )
+            % {"left": result.recovery_codes_left},
         )
     return redirect(_safe_next(request, pending.get("next")))
 
@@ -144,13 +157,17 @@ def _wrong_code(request: HttpRequest, form: CodeForm, pending: dict, user) -> Ht
     user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
     if pending["failures"] >= max_code_failures():
         forget_pending_sign_in(request)
-        messages.error(request, "Too many wrong codes. Please sign in again.")
+        messages.error(request, _("Too many wrong codes. Please sign in again."))
         return redirect("login")
     left = max_code_failures() - pending["failures"]
     form.add_error(
         "code",
-        f"That code is not right. Type the code your app shows now ({left} "
-        f"{'try' if left == 1 else 'tries'} left).",
+        ngettext(
+            "That code is not right. Type the code your app shows now (%(left)d try left).",
+            "That code is not right. Type the code your app shows now (%(left)d tries left).",
+            left,
+        )
+        % {"left": left},
     )
     return _verify_page(request, form, status=400)
 
@@ -205,7 +222,7 @@ def setup_view(request: HttpRequest) -> HttpResponse:
         else:
             django_otp.login(request, two_factor.app_device(user))
             user.has_two_factor = True
-            messages.success(request, "Two-step verification is on.")
+            messages.success(request, _("Two-step verification is on."))
             return _recovery_codes_page(request, codes, next_url=_safe_next(request, next_url))
     if request.method == "POST":
         status = 400
@@ -238,10 +255,10 @@ def _recovery_codes_page(request: HttpRequest, codes: list[str], *, next_url: st
 def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     """Ten new recovery codes, shown once; the earlier ones stop working."""
     if not two_factor.has_two_factor(request.user):
-        messages.error(request, "Turn two-step verification on first.")
+        messages.error(request, _("Turn two-step verification on first."))
         return redirect("two-factor")
     codes = two_factor.new_recovery_codes(user=request.user)
-    messages.success(request, "New recovery codes made; the earlier ones no longer work.")
+    messages.success(request, _("New recovery codes made; the earlier ones no longer work."))
     return _recovery_codes_page(request, codes, next_url=reverse("two-factor"))
 
 
@@ -259,7 +276,7 @@ def disable_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None if two_factor.requires_two_factor(request.user) else "code", error)
         else:
             request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
-            messages.success(request, "Two-step verification is off.")
+            messages.success(request, _("Two-step verification is off."))
             return redirect("two-factor")
     user = request.user
     return _no_cache(

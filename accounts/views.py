@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import ApiToken
@@ -16,20 +18,28 @@ from accounts.tokens import DEFAULT_DAYS, MAX_DAYS, TokenError, create_token, re
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        max_length=100, help_text="What the token is for, e.g. the program that will use it."
+        max_length=100,
+        label=gettext_lazy("Name"),
+        help_text=gettext_lazy("What the token is for, e.g. the program that will use it."),
     )
     days = forms.IntegerField(
         min_value=1,
         max_value=MAX_DAYS,
         initial=DEFAULT_DAYS,
-        label="Valid for (days)",
-        help_text=f"From 1 to {MAX_DAYS} days.",
+        label=gettext_lazy("Valid for (days)"),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatted here, in the language of the request (a lazy plural cannot be %-formatted).
+        self.fields["days"].help_text = ngettext(
+            "From 1 to %(max)d day.", "From 1 to %(max)d days.", MAX_DAYS
+        ) % {"max": MAX_DAYS}
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
-            raise forms.ValidationError("Give the token a name.")
+            raise forms.ValidationError(_("Give the token a name."))
         return name
 
 
@@ -65,7 +75,7 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
     except TokenError as error:
         form.add_error(None, str(error))
         return _page(request, form, status=400)
-    messages.success(request, f"Token “{token.name}” created.")
+    messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
     return _page(request, TokenForm(), new_token=raw)
 
 
@@ -75,7 +85,9 @@ def revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
         token = revoke_token(user=request.user, token_id=token_id)
     except TokenError:
-        messages.error(request, "There is no such token among yours.")
+        messages.error(request, _("There is no such token among yours."))
         return redirect("api-tokens")
-    messages.success(request, f"Token “{token.name}” revoked; it no longer works.")
+    messages.success(
+        request, _("Token “%(name)s” revoked; it no longer works.") % {"name": token.name}
+    )
     return redirect("api-tokens")
