@@ -7,31 +7,37 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 
 
 @dataclass(frozen=True)
 class FileKind:
-    label: str
+    label: str | Promise  # shown to people; translated when shown
     content_type: str
     extensions: tuple[str, ...]
 
 
-PDF = FileKind("PDF", "application/pdf", (".pdf",))
-PNG = FileKind("PNG image", "image/png", (".png",))
-JPEG = FileKind("JPEG image", "image/jpeg", (".jpg", ".jpeg"))
+PDF = FileKind("PDF", "application/pdf", (".pdf",))  # the same in every language
+PNG = FileKind(gettext_lazy("PNG image"), "image/png", (".png",))
+JPEG = FileKind(gettext_lazy("JPEG image"), "image/jpeg", (".jpg", ".jpeg"))
 DOCX = FileKind(
-    "Word document",
+    gettext_lazy("Word document"),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     (".docx",),
 )
 XLSX = FileKind(
-    "Excel workbook",
+    gettext_lazy("Excel workbook"),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     (".xlsx",),
 )
-ODT = FileKind("OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",))
+ODT = FileKind(
+    gettext_lazy("OpenDocument text"), "application/vnd.oasis.opendocument.text", (".odt",)
+)
 ACCEPTED_KINDS = (PDF, DOCX, XLSX, ODT, PNG, JPEG)
 ACCEPTED_EXTENSIONS = ", ".join(ext for kind in ACCEPTED_KINDS for ext in kind.extensions)
 
@@ -98,23 +104,46 @@ def _sniff_zip(handle: IO[bytes]) -> FileKind | None:
 def check_upload(name: str, size: int, handle: IO[bytes]) -> FileKind:
     """The file's kind if it is accepted; otherwise FileRefused saying why."""
     if size == 0:
-        raise EmptyFile(f"{name} is empty.")
+        raise EmptyFile(_("%(name)s is empty.") % {"name": name})
     if size > MAX_ATTACHMENT_BYTES:
         raise FileTooLarge(
-            f"{name} is {size / 1024 / 1024:.1f} MB; files may be at most "
-            f"{MAX_ATTACHMENT_BYTES // 1024 // 1024} MB."
+            _("%(name)s is %(size).1f MB; files may be at most %(max)d MB.")
+            % {
+                "name": name,
+                "size": size / 1024 / 1024,
+                "max": MAX_ATTACHMENT_BYTES // 1024 // 1024,
+            }
         )
     kind = sniff(handle)
     if kind is None:
         raise FileKindRefused(
-            f"{name} is not a file of an accepted kind (PDF, Word, Excel, OpenDocument text, "
-            "PNG or JPEG), whatever its name says."
+            _(
+                "%(name)s is not a file of an accepted kind (PDF, Word, Excel, OpenDocument "
+                "text, PNG or JPEG), whatever its name says."
+            )
+            % {"name": name}
         )
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if extension not in kind.extensions:
+        message = (
+            _(
+                "%(name)s is named like %(extension)s but its content is a %(kind)s; rename it "
+                "to %(wanted)s if that is what it is."
+            )
+            if extension
+            else _(
+                "%(name)s is named like a file without extension but its content is a "
+                "%(kind)s; rename it to %(wanted)s if that is what it is."
+            )
+        )
         raise FileKindRefused(
-            f"{name} is named like {extension or 'a file without extension'} but its content is "
-            f"a {kind.label}; rename it to {kind.extensions[0]} if that is what it is."
+            message
+            % {
+                "name": name,
+                "extension": extension,
+                "kind": kind.label,
+                "wanted": kind.extensions[0],
+            }
         )
     return kind
 

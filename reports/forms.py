@@ -1,6 +1,7 @@
 """Forms for editing the questionnaire in the admin with the same rules as questionnaire files."""
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from reports.models import CONDITION_PARENT_TYPES, Question, answer_choices
 from reports.questionnaire_files import (
@@ -27,17 +28,20 @@ class QuestionAdminForm(forms.ModelForm):
         position = cleaned.get("position", self.instance.position)
         code = cleaned.get("code", self.instance.code)
         if section.version_id != version_id:
-            self._refuse("section", "The section must belong to the question's version.")
+            self._refuse("section", _("The section must belong to the question's version."))
         siblings = Question.objects.filter(version_id=version_id).exclude(pk=self.instance.pk)
         if siblings.filter(code=code).exists():
-            self._refuse("code", f"Another question of this version has the code {code}.")
+            self._refuse(
+                "code",
+                _("Another question of this version has the code %(code)s.") % {"code": code},
+            )
         if parent is not None:
             if parent.version_id != version_id:
                 self._refuse(
-                    "show_if_question", "The parent must be a question of the same version."
+                    "show_if_question", _("The parent must be a question of the same version.")
                 )
             if parent.position >= position:
-                self._refuse("show_if_question", "The parent must come before its follow-up.")
+                self._refuse("show_if_question", _("The parent must come before its follow-up."))
         # A form showing only some fields (the compact inline) checks the rest as stored.
         fields = {
             name: cleaned[name] if name in cleaned else getattr(self.instance, name)
@@ -77,8 +81,11 @@ class QuestionAdminForm(forms.ModelForm):
         if fields["type"] not in CONDITION_PARENT_TYPES:
             self._refuse(
                 "type",
-                f"Follow-up {follow_ups[0].code} depends on this question's answer; only a "
-                "yes/no or choice question can have follow-ups.",
+                _(
+                    "Follow-up %(code)s depends on this question's answer; only a "
+                    "yes/no or choice question can have follow-ups."
+                )
+                % {"code": follow_ups[0].code},
             )
         offered = {
             choice["code"]
@@ -89,8 +96,11 @@ class QuestionAdminForm(forms.ModelForm):
             if missing:
                 codes = ", ".join(missing)
                 raise forms.ValidationError(
-                    f"Follow-up {follow_up.code} is shown for {codes}, which this question "
-                    "would no longer offer; change the follow-up first."
+                    _(
+                        "Follow-up %(code)s is shown for %(choices)s, which this question "
+                        "would no longer offer; change the follow-up first."
+                    )
+                    % {"code": follow_up.code, "choices": codes}
                 )
 
     def _refuse(self, field: str, message: str):

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reports.models import CONTACT_FIELDS, Attachment, Question, QuestionType
 
@@ -132,7 +134,7 @@ def _empty(question: Question) -> Any:
 def readable(question: Question, value: Any, country_names: dict[str, str] | None = None) -> str:
     """A short human reading of a clean value (conflicts, read-only views)."""
     if value in (None, "", [], {}):
-        return "(no answer)"
+        return _("(no answer)")
     labels = {c["code"]: c["label"] for c in question.choice_list()}
     if question.type in (
         QuestionType.YES_NO_DEVELOPING,
@@ -148,7 +150,8 @@ def readable(question: Question, value: Any, country_names: dict[str, str] | Non
     if question.type == QuestionType.CONTACT:
         return ", ".join(text for text in value.values() if text)
     if question.type == QuestionType.TABLE:
-        return f"{len(value)} row(s): " + " | ".join(
+        rows = ngettext("%(count)d row", "%(count)d rows", len(value)) % {"count": len(value)}
+        return f"{rows}: " + " | ".join(
             ", ".join(_cell_text(cell) for cell in row.values() if cell not in (None, ""))
             for row in value
         )

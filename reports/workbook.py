@@ -12,7 +12,11 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -28,8 +32,19 @@ from reports.services.answers import AnswerConflictError, ReportNotEditableError
 
 META_SHEET = "_meta"
 LISTS_SHEET = "_lists"
+# The first sheet, of instructions. Its title is in the language of whoever downloaded the
+# workbook, and is recorded on the _meta sheet so the reader skips it in any language.
+ABOUT_TITLE = pgettext_lazy("workbook sheet", "About")
+ABOUT_META_KEY = "about"
 SPARE_TABLE_ROWS = 10
-HEADER = ["Code", "Item", "Question", "Answer"]
+# Headings of row 1, for people only: the reader skips row 1 and goes by column positions and the
+# codes in columns A and B, so a workbook downloaded in any language reads back the same.
+HEADER = [
+    pgettext_lazy("workbook column", "Code"),
+    pgettext_lazy("workbook column", "Item"),
+    pgettext_lazy("workbook column", "Question"),
+    pgettext_lazy("workbook column", "Answer"),
+]
 FIRST_VALUE_COLUMN = 4  # D
 MAX_SHEET_TITLE = 31
 YES = "yes"
@@ -56,10 +71,7 @@ class UploadResult:
 
 
 def sheet_title(section: Section) -> str:
-    title = f"{section.code}. {section.title}"
-    for bad in "[]:*?/\\":
-        title = title.replace(bad, " ")
-    return title[:MAX_SHEET_TITLE]
+    return _safe_title(f"{section.code}. {section.title}")
 
 
 def _cell_text(value: Any) -> Any:
@@ -110,7 +122,8 @@ def _mark_copied(cell, year: int) -> None:
     """As in the web form: an answer copied from an earlier report until it is confirmed."""
     cell.fill = COPIED_FILL
     cell.comment = Comment(
-        f"From {year}: copied from the {year} report and not yet confirmed for this one.",
+        _("From %(year)s: copied from the %(year)s report and not yet confirmed for this one.")
+        % {"year": year},
         "PoA Reports",
     )
 
@@ -120,16 +133,17 @@ def build_workbook(report: NationalReport) -> bytes:
     records = answer_records(report)
     workbook = Workbook()
     about = workbook.active
-    about.title = "About"
+    about.title = _safe_title(str(ABOUT_TITLE))
     _write_about(about, report)
     lists = _Lists(workbook)
     meta = workbook.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
     meta.append(["report", report.pk])
+    meta.append([ABOUT_META_KEY, about.title])  # a text in column B: never read as a question
     country_codes = list(Country.objects.order_by("iso3").values_list("iso3", flat=True))
     for section in sections:
         sheet = workbook.create_sheet(sheet_title(section))
-        sheet.append(HEADER)
+        sheet.append([str(heading) for heading in HEADER])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
@@ -156,17 +170,26 @@ def build_workbook(report: NationalReport) -> bytes:
 def _write_about(sheet, report: NationalReport) -> None:
     sheet.column_dimensions["A"].width = 100
     lines = [
-        f"{report.country.un_name} — national report {report.cycle.year}",
+        _("%(country)s — national report %(year)s")
+        % {"country": report.country.un_name, "year": report.cycle.year},
         "",
-        "Fill in column D (Answer) of each section's sheet; leave columns A and B as they are.",
-        "Choices: pick from the list in the cell. Check-all questions: write 'yes' beside each "
-        "item that applies.",
-        "Tables: one line per row; add rows in the numbered empty lines under each table.",
-        "Dates as YYYY-MM-DD. Files cannot travel in the workbook: attach them in the web form.",
-        "A code shaded yellow marks an answer copied from an earlier report and not yet "
-        "confirmed (its note says from which year); confirm it in the web form.",
-        "Upload the file on the report's page when done. Nothing is changed unless every line is "
-        "valid; you will see a list of the lines to fix otherwise.",
+        _("Fill in column D (Answer) of each section's sheet; leave columns A and B as they are."),
+        # The mark stays "yes" in every language: the reader looks for that word.
+        _(
+            "Choices: pick from the list in the cell. Check-all questions: write '%(yes)s' beside "
+            "each item that applies."
+        )
+        % {"yes": YES},
+        _("Tables: one line per row; add rows in the numbered empty lines under each table."),
+        _("Dates as YYYY-MM-DD. Files cannot travel in the workbook: attach them in the web form."),
+        _(
+            "A code shaded yellow marks an answer copied from an earlier report and not yet "
+            "confirmed (its note says from which year); confirm it in the web form."
+        ),
+        _(
+            "Upload the file on the report's page when done. Nothing is changed unless every "
+            "line is valid; you will see a list of the lines to fix otherwise."
+        ),
     ]
     for line in lines:
         sheet.append([line])
@@ -176,16 +199,20 @@ def _write_about(sheet, report: NationalReport) -> None:
 def _question_text(question: Question) -> str:
     text = question.text
     if question.show_if_question_id:
-        values = " or ".join(question.show_if_values)
-        text = f"(If {question.show_if_question.code} is {values}) {text}"
+        values = f" {pgettext('alternatives', 'or')} ".join(question.show_if_values)
+        text = _("(If %(code)s is %(values)s) %(text)s") % {
+            "code": question.show_if_question.code,
+            "values": values,
+            "text": text,
+        }
     if question.required:
-        text += " [required]"
+        text += " " + _("[required]")
     return text
 
 
 def _validate(sheet, cell_range: str, formula: str) -> None:
     validation = DataValidation(type="list", formula1=formula, allow_blank=True)
-    validation.error = "Pick a value from the list."
+    validation.error = _("Pick a value from the list.")
     sheet.add_data_validation(validation)
     validation.add(cell_range)
 
@@ -198,7 +225,14 @@ def _write_question(sheet, question: Question, value: Any, lists: _Lists, countr
         sheet.append([question.code, "", _question_text(question), labels.get(value, value)])
         _validate(sheet, f"D{sheet.max_row}", lists.range_for(list(labels.values())))
     elif qtype == QuestionType.MULTI_CHOICE:
-        sheet.append([question.code, "", _question_text(question), "Write 'yes' for each"])
+        sheet.append(
+            [
+                question.code,
+                "",
+                _question_text(question),
+                _("Write '%(yes)s' for each") % {"yes": YES},
+            ]
+        )
         ticked = set(value["choices"]) if value else set()
         first = sheet.max_row + 1
         for choice in question.choice_list():
@@ -216,7 +250,7 @@ def _write_question(sheet, question: Question, value: Any, lists: _Lists, countr
                 [
                     question.code,
                     "other_text",
-                    "Other (specify): text",
+                    _("Other (specify): text"),
                     value["other"] if value else None,
                 ]
             )
@@ -266,7 +300,7 @@ def _write_question(sheet, question: Question, value: Any, lists: _Lists, countr
             _validate(sheet, f"{letter}{first}:{letter}{last}", formula)
     elif qtype == QuestionType.FILE:
         sheet.append(
-            [question.code, "", _question_text(question), "(attach files in the web form)"]
+            [question.code, "", _question_text(question), _("(attach files in the web form)")]
         )
     sheet[f"C{sheet.max_row}"].alignment = wrap
 
@@ -283,16 +317,19 @@ def read_workbook(report: NationalReport, data: bytes, *, user=None) -> UploadRe
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # any unreadable file gets the same answer
-        raise WorkbookRefused("The file could not be read as an Excel workbook (.xlsx).") from error
+        raise WorkbookRefused(
+            _("The file could not be read as an Excel workbook (.xlsx).")
+        ) from error
     sections, questions = questionnaire_of(report)
     by_code = {q.code: q for q in questions}
     titles = {sheet_title(s): s for s in sections}
     result = UploadResult()
     raw_values: dict[str, tuple[Any, str, int]] = {}
     try:
-        downloaded = _read_meta(workbook, report)
+        downloaded, about_title = _read_meta(workbook, report)
+        skipped = {META_SHEET, LISTS_SHEET, about_title, *_about_titles()}
         for sheet in workbook.worksheets:
-            if sheet.title in ("About", META_SHEET, LISTS_SHEET):
+            if sheet.title in skipped:
                 continue
             section = titles.get(sheet.title)
             if section is None:
@@ -301,8 +338,10 @@ def read_workbook(report: NationalReport, data: bytes, *, user=None) -> UploadRe
                         sheet.title,
                         1,
                         "",
-                        "This sheet is not a section of the report's "
-                        "questionnaire; remove or rename it.",
+                        _(
+                            "This sheet is not a section of the report's "
+                            "questionnaire; remove or rename it."
+                        ),
                     )
                 )
                 continue
@@ -311,7 +350,7 @@ def read_workbook(report: NationalReport, data: bytes, *, user=None) -> UploadRe
         raise
     except Exception as error:  # a sheet whose contents cannot be parsed
         raise WorkbookRefused(
-            "Part of the workbook could not be read; download a fresh one and fill it in again."
+            _("Part of the workbook could not be read; download a fresh one and fill it in again.")
         ) from error
     if result.errors:
         return result
@@ -328,7 +367,7 @@ def read_workbook(report: NationalReport, data: bytes, *, user=None) -> UploadRe
         except AnswerValidationError as error:
             result.errors.append(RowError(sheet_name, row_number, code, error.message))
             continue
-        current, version, _ = records.get(question.pk, (None, 0, None))
+        current, version, _copied = records.get(question.pk, (None, 0, None))
         if clean == current:
             continue
         if code not in downloaded:
@@ -337,8 +376,10 @@ def read_workbook(report: NationalReport, data: bytes, *, user=None) -> UploadRe
                     sheet_name,
                     row_number,
                     code,
-                    "this question was not in the workbook "
-                    "as downloaded; download a fresh workbook.",
+                    _(
+                        "this question was not in the workbook "
+                        "as downloaded; download a fresh workbook."
+                    ),
                 )
             )
             continue
@@ -351,8 +392,11 @@ def read_workbook(report: NationalReport, data: bytes, *, user=None) -> UploadRe
                     sheet_name,
                     row_number,
                     code,
-                    "changed in the web form since this workbook was downloaded (now: "
-                    f"{readable(question, current)}); download a fresh workbook.",
+                    _(
+                        "changed in the web form since this workbook was downloaded (now: "
+                        "%(current)s); download a fresh workbook."
+                    )
+                    % {"current": readable(question, current)},
                 )
             )
             continue
@@ -376,8 +420,10 @@ def read_workbook(report: NationalReport, data: bytes, *, user=None) -> UploadRe
                             sheet_name,
                             row_number,
                             question.code,
-                            "a colleague changed this answer a moment ago; download a "
-                            "fresh workbook.",
+                            _(
+                                "a colleague changed this answer a moment ago; download a "
+                                "fresh workbook."
+                            ),
                         )
                     )
                     raise
@@ -389,20 +435,41 @@ def read_workbook(report: NationalReport, data: bytes, *, user=None) -> UploadRe
     return result
 
 
-def _read_meta(workbook, report: NationalReport) -> dict[str, tuple[int, str]]:
+def _read_meta(workbook, report: NationalReport) -> tuple[dict[str, tuple[int, str]], str]:
+    """The answer versions the workbook was made from, and the title of its About sheet."""
     if META_SHEET not in workbook.sheetnames:
         raise WorkbookRefused(
-            "This workbook was not downloaded from PoA Reports (its hidden _meta sheet is "
-            "missing); download the report's workbook and fill that one in."
+            _(
+                "This workbook was not downloaded from PoA Reports (its hidden _meta sheet is "
+                "missing); download the report's workbook and fill that one in."
+            )
         )
     versions: dict[str, tuple[int, str]] = {}
+    about_title = "About"  # workbooks made before the title was translated
     rows = list(workbook[META_SHEET].iter_rows(values_only=True))
     if not rows or tuple(rows[0][:2]) != ("report", report.pk):
-        raise WorkbookRefused("This workbook belongs to another report.")
+        raise WorkbookRefused(_("This workbook belongs to another report."))
     for row in rows[1:]:
         if row and len(row) >= 3 and isinstance(row[0], str) and isinstance(row[1], int):
             versions[row[0]] = (row[1], str(row[2] or ""))
-    return versions
+        elif row and len(row) >= 2 and row[0] == ABOUT_META_KEY and isinstance(row[1], str):
+            about_title = row[1]
+    return versions, about_title
+
+
+def _safe_title(title: str) -> str:
+    for bad in "[]:*?/\\":
+        title = title.replace(bad, " ")
+    return title[:MAX_SHEET_TITLE]
+
+
+def _about_titles() -> set[str]:
+    """The About sheet's title in every language: also skipped when the _meta row is lost."""
+    titles = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles.add(_safe_title(str(ABOUT_TITLE)))
+    return titles
 
 
 def _text(value: Any) -> str:
@@ -428,7 +495,7 @@ def _read_sheet(sheet, section: Section, by_code, raw_values, result: UploadResu
         if question is None or question.section_id != section.pk:
             result.errors.append(
                 RowError(
-                    sheet.title, row_number, code, "No question of this section has this code."
+                    sheet.title, row_number, code, _("No question of this section has this code.")
                 )
             )
             continue
@@ -448,7 +515,7 @@ def _collect(question, item, answer, row, raw_values, sheet_name, row_number) ->
         by_label = {c["label"].casefold(): c["code"] for c in question.choice_list()}
         raw_values[code] = (by_label.get(text.casefold(), text), sheet_name, row_number)
     elif qtype == QuestionType.MULTI_CHOICE:
-        value, _, first_row = raw_values.get(
+        value, _sheet, first_row = raw_values.get(
             code, ({"choices": [], "other": ""}, sheet_name, row_number)
         )
         if item == "other_text":
@@ -456,24 +523,29 @@ def _collect(question, item, answer, row, raw_values, sheet_name, row_number) ->
         elif item:
             mark = _text(answer).casefold()
             if mark not in ("", YES, "x"):
-                raise ValueError(f"write 'yes' (or leave empty) beside {item}, not {mark!r}.")
+                raise ValueError(
+                    _("write '%(yes)s' (or leave empty) beside %(item)s, not %(mark)s.")
+                    % {"yes": YES, "item": item, "mark": repr(mark)}
+                )
             if mark:
                 value["choices"].append(item)
         raw_values[code] = (value, sheet_name, first_row)
     elif qtype in (QuestionType.INTEGER, QuestionType.TEXT, QuestionType.DATE):
         raw_values[code] = (_text(answer), sheet_name, row_number)
     elif qtype == QuestionType.CONTACT:
-        value, _, first_row = raw_values.get(code, ({}, sheet_name, row_number))
+        value, _sheet, first_row = raw_values.get(code, ({}, sheet_name, row_number))
         if item:
             if item not in {f["code"] for f in CONTACT_FIELDS}:
-                raise ValueError(f"{item!r} is not a field of a contact block.")
+                raise ValueError(
+                    _("%(item)s is not a field of a contact block.") % {"item": repr(item)}
+                )
             value[item] = _text(answer)
         raw_values[code] = (value, sheet_name, first_row)
     elif qtype == QuestionType.TABLE:
-        value, _, first_row = raw_values.get(code, ([], sheet_name, row_number))
+        value, _sheet, first_row = raw_values.get(code, ([], sheet_name, row_number))
         if item != "columns":
             if not item.isdigit():
-                raise ValueError("column B must hold the row number of the table.")
+                raise ValueError(_("column B must hold the row number of the table."))
             cells = list(
                 row[FIRST_VALUE_COLUMN - 1 : FIRST_VALUE_COLUMN - 1 + len(question.columns)]
             )

@@ -179,3 +179,27 @@ def test_copied_answers_are_marked_in_the_workbook(cycles):
     copied = row_of(sheet, "1.1")[0]
     assert "From 2024" in copied.comment.text
     assert row_of(sheet, "1.2")[0].comment is None
+
+
+@pytest.mark.parametrize("made_before_the_about_row", [False, True])
+def test_a_workbook_downloaded_in_another_language_reads_back(
+    focal_client, ghana_report, made_before_the_about_row
+):
+    """The reader goes by codes and positions, never by the words of headings: a workbook whose
+    headings and About sheet are in French is read the same by an English-speaking session."""
+    workbook = download(focal_client, ghana_report)
+    meta = workbook["_meta"]
+    about_row = next(row for row in meta.iter_rows() if row[0].value == "about")
+    assert about_row[1].value == "About"
+    if made_before_the_about_row:
+        meta.delete_rows(about_row[0].row)
+    else:
+        workbook["About"].title = "À propos"
+        about_row[1].value = "À propos"
+    sheet = workbook["1. National coordination"]
+    for cell, heading in zip(sheet[1], ["Code", "Élément", "Question", "Réponse"], strict=False):
+        cell.value = heading
+    row_of(sheet, "1.1")[3].value = "Yes"
+    response = upload(focal_client, ghana_report, workbook)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert report_answer_values(ghana_report)["1.1"] == "yes"

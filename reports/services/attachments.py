@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reports.answers import AnswerValidationError
 from reports.files import FileRefused, check_upload, sha256_of
@@ -30,18 +31,19 @@ def add_attachment(
     disguised under another extension; AnswerValidationError for a question that takes no files.
     """
     if question.version_id != report.cycle.questionnaire_id or question.type != QuestionType.FILE:
-        raise AnswerValidationError(question.code, "this question does not take files.")
+        raise AnswerValidationError(question.code, _("this question does not take files."))
     name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][-MAX_ORIGINAL_NAME:]
     kind = check_upload(name, upload.size or 0, upload)
     digest = sha256_of(upload)
     with transaction.atomic():
-        lock_editable_report(report.pk, "Files can be added")
+        lock_editable_report(report.pk, _("Files can be added"))
         if (
             not question.multiple
             and report.attachments.current().filter(question=question).exists()
         ):
             raise OneFileOnly(
-                f"Question {question.code} takes one file; remove the current one first."
+                _("Question %(code)s takes one file; remove the current one first.")
+                % {"code": question.code}
             )
         attachment = Attachment(
             report=report,
@@ -66,7 +68,7 @@ def add_attachment(
 
 def remove_attachment(*, attachment: Attachment, user=None) -> None:
     with transaction.atomic():
-        lock_editable_report(attachment.report_id, "Files can be removed")
+        lock_editable_report(attachment.report_id, _("Files can be removed"))
         record_event(
             report=attachment.report,
             kind=ReportEvent.Kind.REMOVAL,

@@ -39,15 +39,21 @@ def upload(request: HttpRequest, report_id: int) -> HttpResponse:
     status = 400
     try:
         if upload_file is None:
-            raise WorkbookRefused("Choose the filled-in workbook (.xlsx) to upload.")
+            raise WorkbookRefused(_("Choose the filled-in workbook (.xlsx) to upload."))
         if upload_file.size > MAX_WORKBOOK_BYTES:
-            raise WorkbookRefused("The workbook is larger than 10 MB; is it the right file?")
+            raise WorkbookRefused(
+                _("The workbook is larger than %(max)d MB; is it the right file?")
+                % {"max": MAX_WORKBOOK_BYTES // 1024 // 1024}
+            )
         try:
             kind = check_upload(upload_file.name, upload_file.size, upload_file)
         except FileRefused as refused:
             raise WorkbookRefused(str(refused)) from refused
         if kind != XLSX:
-            raise WorkbookRefused(f"{upload_file.name} is a {kind.label}, not an Excel workbook.")
+            raise WorkbookRefused(
+                _("%(name)s is a %(kind)s, not an Excel workbook.")
+                % {"name": upload_file.name, "kind": kind.label}
+            )
         result = read_workbook(report, upload_file.read(), user=request.user)
     except WorkbookRefused as refused:
         context["refused"] = str(refused)
