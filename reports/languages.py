@@ -1,0 +1,93 @@
+"""The six official languages in documents: codes, direction, and dates the UN way.
+
+Reports and summary reports store a document language as "ar", "zh", "en", "fr", "ru" or "es";
+Django's catalogues call Chinese "zh-hans". `django_language` and `document_language` are the one
+place that maps between the two.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import translation
+
+DOCUMENT_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+RTL_LANGUAGES = frozenset({"ar"})
+
+# Document code -> Django language code (only Chinese differs).
+_DJANGO_CODES = {"zh": "zh-hans"}
+
+
+def document_language(code: str | None = None) -> str:
+    """One of DOCUMENT_LANGUAGES for a document or Django code ("zh-hans" -> "zh"); the active
+    language when none is given; English for anything else."""
+    code = (code or translation.get_language() or "en").lower().replace("_", "-")
+    base = code.split("-")[0]
+    return base if base in DOCUMENT_LANGUAGES else "en"
+
+
+def django_language(code: str | None) -> str:
+    """The Django language code to render a document of language `code` under."""
+    language = document_language(code or "en")
+    return _DJANGO_CODES.get(language, language)
+
+
+def is_rtl(code: str | None) -> bool:
+    return document_language(code) in RTL_LANGUAGES
+
+
+def html_lang(code: str | None) -> str:
+    """The `lang` attribute of a document in `code` (BCP 47: Chinese as zh-Hans)."""
+    language = document_language(code)
+    return "zh-Hans" if language == "zh" else language
+
+
+# -- dates ---------------------------------------------------------------------------------------
+
+_MONTHS = {
+    "en": [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ],
+    "fr": [
+        "janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ],
+    "es": [
+        "enero", "febrero", "marzo", "abril", "mayo", "junio",
+        "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    ],
+    # Genitive: "12 марта 2026 года".
+    "ru": [
+        "января", "февраля", "марта", "апреля", "мая", "июня",
+        "июля", "августа", "сентября", "октября", "ноября", "декабря",
+    ],
+    # UN Arabic gives both the Levantine and the Egyptian month name: "آذار/مارس".
+    "ar": [
+        "كانون الثاني/يناير", "شباط/فبراير", "آذار/مارس", "نيسان/أبريل", "أيار/مايو",
+        "حزيران/يونيه", "تموز/يوليه", "آب/أغسطس", "أيلول/سبتمبر", "تشرين الأول/أكتوبر",
+        "تشرين الثاني/نوفمبر", "كانون الأول/ديسمبر",
+    ],
+}  # fmt: skip
+
+
+def un_date(value: datetime.date | None, language: str | None = None) -> str:
+    """A date as UN documents print it in `language` (the active language by default):
+    en "12 March 2026", fr "12 mars 2026" ("1er mars"), es "12 de marzo de 2026",
+    ru "12 марта 2026 года", zh "2026年3月12日", ar "12 آذار/مارس 2026"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    language = document_language(language)
+    day, year = value.day, value.year
+    if language == "zh":
+        return f"{year}年{value.month}月{day}日"
+    month = _MONTHS[language][value.month - 1]
+    if language == "fr":
+        return f"{'1er' if day == 1 else day} {month} {year}"
+    if language == "es":
+        return f"{day} de {month} de {year}"
+    if language == "ru":
+        return f"{day} {month} {year} года"
+    return f"{day} {month} {year}"
