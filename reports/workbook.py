@@ -71,7 +71,7 @@ class UploadResult:
 
 
 def sheet_title(section: Section) -> str:
-    return _safe_title(f"{section.code}. {section.title}")
+    return safe_sheet_title(f"{section.code}. {section.title}")
 
 
 def _cell_text(value: Any) -> Any:
@@ -133,7 +133,7 @@ def build_workbook(report: NationalReport) -> bytes:
     records = answer_records(report)
     workbook = Workbook()
     about = workbook.active
-    about.title = _safe_title(str(ABOUT_TITLE))
+    about.title = safe_sheet_title(str(ABOUT_TITLE))
     _write_about(about, report)
     lists = _Lists(workbook)
     meta = workbook.create_sheet(META_SHEET)
@@ -457,7 +457,8 @@ def _read_meta(workbook, report: NationalReport) -> tuple[dict[str, tuple[int, s
     return versions, about_title
 
 
-def _safe_title(title: str) -> str:
+def safe_sheet_title(title: str) -> str:
+    """A title Excel accepts for a sheet: none of its forbidden characters, 31 at most."""
     for bad in "[]:*?/\\":
         title = title.replace(bad, " ")
     return title[:MAX_SHEET_TITLE]
@@ -468,7 +469,7 @@ def _about_titles() -> set[str]:
     titles = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            titles.add(_safe_title(str(ABOUT_TITLE)))
+            titles.add(safe_sheet_title(str(ABOUT_TITLE)))
     return titles
 
 

@@ -11,6 +11,8 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -27,7 +29,7 @@ from reports.models import (
     answer_choices,
 )
 from reports.statistics import selectors
-from reports.workbook import FORMULA_STARTS
+from reports.workbook import FORMULA_STARTS, safe_sheet_title
 
 Cell = str | int | float | None
 
@@ -41,28 +43,32 @@ class Table:
 
 
 def _region(code: str, names: dict[str, str]) -> str:
-    return "All regions" if code == ALL_REGIONS else names.get(code, code)
+    return _("All regions") if code == ALL_REGIONS else names.get(code, code)
 
 
 def _summary(stats: CycleStatistics, names: dict[str, str]) -> Table:
     cycle = stats.cycle
     rows: list[list[Cell]] = [
-        ["Cycle", cycle.year],
-        ["Meeting", cycle.meeting_name],
-        ["Reports counted", stats.get_counting_rule_display()],
-        ["Computed at", stats.computed_at.strftime("%Y-%m-%d %H:%M UTC")],
-        ["States", stats.states_total],
-        ["States that reported", stats.reports_counted],
-        ["Reporting rate (per cent)", selectors.percent(stats.reports_counted, stats.states_total)],
-        ["First-time reporters", len(stats.first_time)],
+        [_("Cycle"), cycle.year],
+        [_("Meeting"), cycle.meeting_name],
+        [_("Reports counted"), stats.get_counting_rule_display()],
+        [_("Computed at"), stats.computed_at.strftime("%Y-%m-%d %H:%M UTC")],
+        [_("States"), stats.states_total],
+        [_("States that reported"), stats.reports_counted],
         [
-            f"Reported in {stats.previous_year} but not in {cycle.year}"
+            _("Reporting rate (per cent)"),
+            selectors.percent(stats.reports_counted, stats.states_total),
+        ],
+        [_("First-time reporters"), len(stats.first_time)],
+        [
+            _("Reported in %(previous)s but not in %(year)s")
+            % {"previous": stats.previous_year, "year": cycle.year}
             if stats.previous_year
-            else "Reported in the previous cycle but not in this one",
+            else _("Reported in the previous cycle but not in this one"),
             len(stats.lapsed),
         ],
     ]
-    return Table("summary", TABLE_TITLES["summary"], ["Measure", "Value"], rows)
+    return Table("summary", _title("summary"), [_("Measure"), _("Value")], rows)
 
 
 def _groupings(stats: CycleStatistics, names: dict[str, str]) -> Table:
@@ -77,8 +83,15 @@ def _groupings(stats: CycleStatistics, names: dict[str, str]) -> Table:
         ]
         for grouping in stats.groupings.all()
     ]
-    headers = ["Grouping", "Name", "States", "Reported", "Per cent", "First-time reporters"]
-    return Table("regions", TABLE_TITLES["regions"], headers, rows)
+    headers = [
+        _("Grouping"),
+        _("Name"),
+        _("States"),
+        _("Reported"),
+        _("Per cent"),
+        _("First-time reporters"),
+    ]
+    return Table("regions", _title("regions"), headers, rows)
 
 
 def _states(stats: CycleStatistics, names: dict[str, str]) -> Table:
@@ -89,14 +102,22 @@ def _states(stats: CycleStatistics, names: dict[str, str]) -> Table:
             country.un_name,
             country.report_region.name,
             country.regional_group.name if country.regional_group else "",
-            "yes" if country.iso3 in reporters else "no",
-            "yes" if country.iso3 in first else "",
-            "yes" if country.iso3 in lapsed else "",
+            _yes_no(country.iso3 in reporters),
+            _yes_no(True) if country.iso3 in first else "",
+            _yes_no(True) if country.iso3 in lapsed else "",
         ]
         for country in Country.objects.with_groupings().order_by("sort_key")
     ]
-    headers = ["ISO3", "State", "Region", "Regional group", "Reported", "First time", "Lapsed"]
-    return Table("states", TABLE_TITLES["states"], headers, rows)
+    headers = [
+        "ISO3",
+        pgettext("Member State", "State"),
+        _("Region"),
+        _("Regional group"),
+        _("Reported"),
+        _("First time"),
+        _("Lapsed"),
+    ]
+    return Table("states", _title("states"), headers, rows)
 
 
 def _sections(stats: CycleStatistics, names: dict[str, str]) -> Table:
@@ -111,8 +132,15 @@ def _sections(stats: CycleStatistics, names: dict[str, str]) -> Table:
         ]
         for stat in SectionStatistic.objects.filter(statistics=stats).select_related("section")
     ]
-    headers = ["Section", "Title", "Region", "Reports", "Reports answering", "Per cent"]
-    return Table("sections", TABLE_TITLES["sections"], headers, rows)
+    headers = [
+        _("Section"),
+        _("Title"),
+        _("Region"),
+        _("Reports"),
+        _("Reports answering"),
+        _("Per cent"),
+    ]
+    return Table("sections", _title("sections"), headers, rows)
 
 
 def _questions(stats: CycleStatistics, names: dict[str, str]) -> Table:
@@ -134,20 +162,20 @@ def _questions(stats: CycleStatistics, names: dict[str, str]) -> Table:
         for stat in QuestionStatistic.objects.filter(statistics=stats).select_related("question")
     ]
     headers = [
-        "Question",
-        "Text",
-        "Region",
-        "Reports",
-        "Shown to",
-        "Answered",
-        "Per cent answered",
-        "Numbers given",
-        "Sum",
-        "Median",
-        "Minimum",
-        "Maximum",
+        _("Question"),
+        _("Text"),
+        _("Region"),
+        _("Reports"),
+        _("Shown to"),
+        _("Answered"),
+        _("Per cent answered"),
+        _("Numbers given"),
+        _("Sum"),
+        _("Median"),
+        _("Minimum"),
+        _("Maximum"),
     ]
-    return Table("questions", TABLE_TITLES["questions"], headers, rows)
+    return Table("questions", _title("questions"), headers, rows)
 
 
 def _choices(stats: CycleStatistics, names: dict[str, str]) -> Table:
@@ -176,8 +204,15 @@ def _choices(stats: CycleStatistics, names: dict[str, str]) -> Table:
                 selectors.percent(stat.count, answered.get((question.pk, stat.region))),
             ]
         )
-    headers = ["Question", "Region", "Choice", "Label", "Reports", "Per cent of answers"]
-    return Table("choices", TABLE_TITLES["choices"], headers, rows)
+    headers = [
+        _("Question"),
+        _("Region"),
+        _("Choice"),
+        _("Label"),
+        _("Reports"),
+        _("Per cent of answers"),
+    ]
+    return Table("choices", _title("choices"), headers, rows)
 
 
 def _table_totals(stats: CycleStatistics, names: dict[str, str]) -> Table:
@@ -204,17 +239,17 @@ def _table_totals(stats: CycleStatistics, names: dict[str, str]) -> Table:
             ]
         )
     headers = [
-        "Question",
-        "Column",
-        "Category",
-        "Label",
-        "Region",
-        "Number column",
-        "Rows",
-        "States",
-        "Total",
+        _("Question"),
+        _("Column"),
+        _("Category"),
+        _("Label"),
+        _("Region"),
+        _("Number column"),
+        _("Rows"),
+        _("States"),
+        _("Total"),
     ]
-    return Table("tables", TABLE_TITLES["tables"], headers, rows)
+    return Table("tables", _title("tables"), headers, rows)
 
 
 def _assistance(stats: CycleStatistics, names: dict[str, str]) -> Table:
@@ -229,8 +264,15 @@ def _assistance(stats: CycleStatistics, names: dict[str, str]) -> Table:
         ]
         for entry in stats.assistance.select_related("country__report_region")
     ]
-    headers = ["Topic", "Requested or offered", "State", "Region", "Offered for", "Description"]
-    return Table("assistance", TABLE_TITLES["assistance"], headers, rows)
+    headers = [
+        _("Topic"),
+        _("Requested or offered"),
+        pgettext("Member State", "State"),
+        _("Region"),
+        _("Offered for"),
+        _("Description"),
+    ]
+    return Table("assistance", _title("assistance"), headers, rows)
 
 
 def _matches(stats: CycleStatistics, names: dict[str, str]) -> Table:
@@ -240,12 +282,12 @@ def _matches(stats: CycleStatistics, names: dict[str, str]) -> Table:
             match.requester.un_name,
             match.rank,
             match.offerer.un_name,
-            "yes" if match.same_region else "no",
+            _yes_no(match.same_region),
         ]
         for match in stats.matches.select_related("requester", "offerer")
     ]
-    headers = ["Topic", "Requesting State", "Rank", "Offering State", "Same region"]
-    return Table("matches", TABLE_TITLES["matches"], headers, rows)
+    headers = [_("Topic"), _("Requesting State"), _("Rank"), _("Offering State"), _("Same region")]
+    return Table("matches", _title("matches"), headers, rows)
 
 
 def _trend(stats: CycleStatistics, names: dict[str, str]) -> Table:
@@ -268,15 +310,15 @@ def _trend(stats: CycleStatistics, names: dict[str, str]) -> Table:
         for point in points
     ]
     headers = [
-        "Cycle",
-        "Meeting",
-        "Reports",
-        "Per cent of States",
+        _("Cycle"),
+        _("Meeting"),
+        _("Reports"),
+        _("Per cent of States"),
         *(names[code] for code in region_codes),
-        *(f"Section {code} answered (per cent)" for code in section_codes),
-        *(f"{code} yes (per cent)" for code in yes_codes),
+        *(_("Section %(code)s answered (per cent)") % {"code": code} for code in section_codes),
+        *(_("%(code)s yes (per cent)") % {"code": code} for code in yes_codes),
     ]
-    return Table("trends", TABLE_TITLES["trends"], headers, rows)
+    return Table("trends", _title("trends"), headers, rows)
 
 
 BUILDERS: dict[str, Callable[[CycleStatistics, dict[str, str]], Table]] = {
@@ -291,18 +333,31 @@ BUILDERS: dict[str, Callable[[CycleStatistics, dict[str, str]], Table]] = {
     "matches": _matches,
     "trends": _trend,
 }
+# Sheet and file titles, in the language of the request.
 TABLE_TITLES = {
-    "summary": "Summary",
-    "regions": "By region and group",
-    "states": "States",
-    "sections": "Topics (sections)",
-    "questions": "Questions",
-    "choices": "Choices",
-    "tables": "Table totals",
-    "assistance": "Assistance",
-    "matches": "Assistance matches",
-    "trends": "Trends",
+    "summary": gettext_lazy("Summary"),
+    "regions": gettext_lazy("By region and group"),
+    "states": gettext_lazy("States"),
+    "sections": gettext_lazy("Topics (sections)"),
+    "questions": gettext_lazy("Questions"),
+    "choices": gettext_lazy("Choices"),
+    "tables": gettext_lazy("Table totals"),
+    "assistance": gettext_lazy("Assistance"),
+    "matches": gettext_lazy("Assistance matches"),
+    "trends": gettext_lazy("Trends"),
 }
+
+
+def _title(slug: str) -> str:
+    return str(TABLE_TITLES[slug])
+
+
+def _yes_no(value: bool) -> str:
+    return (
+        pgettext("statistics table cell", "yes")
+        if value
+        else pgettext("statistics table cell", "no")
+    )
 
 
 def _names() -> dict[str, str]:
@@ -342,7 +397,7 @@ def as_xlsx(stats: CycleStatistics) -> bytes:
     workbook.remove(workbook.active)
     for builder in BUILDERS.values():
         table = builder(stats, names)
-        sheet = workbook.create_sheet(table.title[:31])
+        sheet = workbook.create_sheet(safe_sheet_title(table.title))
         sheet.append(table.headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from countries.models import Country, ReportRegion
 from reports.models import (
@@ -211,7 +212,11 @@ def build_document(report: SummaryReport, *, with_charts: bool = True) -> Summar
                         rows=table.rows,
                         numeric=table.numeric,
                     )
-            problems += [f"Paragraph {number}: {problem}" for problem in found]
+            # Problems are for the editor, in their language; the document's text is not.
+            problems += [
+                _("Paragraph %(number)s: %(problem)s") % {"number": number, "problem": problem}
+                for problem in found
+            ]
             blocks.append(
                 Block(
                     kind="paragraph",

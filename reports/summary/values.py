@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from countries.models import Country, ReportRegion
 from reports.models import (
     ALL_REGIONS,
@@ -31,36 +34,53 @@ from reports.summary.numbers import (
 )
 from reports.summary.wording import WordingError
 
+# What each placeholder stands for, in the editor's language; the placeholders themselves and the
+# English examples of the document's wording stay as they are.
 PLACEHOLDERS: list[tuple[str, str]] = [
-    ("{reports}", "number of States whose report is counted"),
-    ("{reports:State}", 'the same with its noun: "one State", "68 States", "no State"'),
-    ("{states}", "number of States (195)"),
-    ("{rate}", 'share of States that reported, e.g. "62 per cent"'),
-    ("{first_time}", "number of first-time reporters"),
-    ("{first_time_states}", "their names, in UN order"),
-    ("{lapsed}", "number of States that reported in the previous cycle but not this one"),
-    ("{lapsed_states}", "their names"),
-    ("{previous_year}", "the previous cycle's year"),
-    ("{year}", "the cycle's year"),
-    ("{meeting}", 'e.g. "Ninth Biennial Meeting of States"'),
-    ("{due_date}", 'e.g. "31 March 2026"'),
-    ("{region_reports:africa}", "reports from a region (africa, americas, asia_pacific, europe)"),
-    ("{region_states:africa}", "States in the region"),
-    ("{region_rate:africa}", "share of the region's States that reported"),
-    ("{region_name:africa}", "the region's name"),
-    ("{region_states_list:africa}", "the region's reporting States, by name"),
-    ("{yes:1.1}", "reports answering yes to question 1.1 (also {no:…}, {developing:…})"),
-    ("{yes_rate:1.1}", "their share of the reports that answered it"),
-    ("{answered:9.3}", "reports answering question 9.3"),
-    ("{sum:9.3}", "the sum of a number question (also {median:…})"),
-    ("{choice:3.3.1:end_user}", "reports ticking a choice (also {choice_rate:…})"),
-    ("{section_rate:5}", "share of reports covering section 5"),
-    ("{requesting}", "States requesting assistance"),
-    ("{offering}", "States offering assistance"),
-    ("{matched}", "requests with at least one matching offer"),
-    ("{top_requested}", "the three topics most requested"),
-    ("{transfer_states:exports}", "States reporting exports (or imports); {…:exports:State}"),
-    ("{transfer_items:exports}", "items exported (or imported)"),
+    ("{reports}", gettext_lazy("number of States whose report is counted")),
+    (
+        "{reports:State}",
+        gettext_lazy('the same with its noun: "one State", "68 States", "no State"'),
+    ),
+    ("{states}", gettext_lazy("number of States (195)")),
+    ("{rate}", gettext_lazy('share of States that reported, e.g. "62 per cent"')),
+    ("{first_time}", gettext_lazy("number of first-time reporters")),
+    ("{first_time_states}", gettext_lazy("their names, in UN order")),
+    (
+        "{lapsed}",
+        gettext_lazy("number of States that reported in the previous cycle but not this one"),
+    ),
+    ("{lapsed_states}", gettext_lazy("their names")),
+    ("{previous_year}", gettext_lazy("the previous cycle's year")),
+    ("{year}", gettext_lazy("the cycle's year")),
+    ("{meeting}", gettext_lazy('e.g. "Ninth Biennial Meeting of States"')),
+    ("{due_date}", gettext_lazy('e.g. "31 March 2026"')),
+    (
+        "{region_reports:africa}",
+        gettext_lazy("reports from a region (africa, americas, asia_pacific, europe)"),
+    ),
+    ("{region_states:africa}", gettext_lazy("States in the region")),
+    ("{region_rate:africa}", gettext_lazy("share of the region's States that reported")),
+    ("{region_name:africa}", gettext_lazy("the region's name")),
+    ("{region_states_list:africa}", gettext_lazy("the region's reporting States, by name")),
+    (
+        "{yes:1.1}",
+        gettext_lazy("reports answering yes to question 1.1 (also {no:…}, {developing:…})"),
+    ),
+    ("{yes_rate:1.1}", gettext_lazy("their share of the reports that answered it")),
+    ("{answered:9.3}", gettext_lazy("reports answering question 9.3")),
+    ("{sum:9.3}", gettext_lazy("the sum of a number question (also {median:…})")),
+    ("{choice:3.3.1:end_user}", gettext_lazy("reports ticking a choice (also {choice_rate:…})")),
+    ("{section_rate:5}", gettext_lazy("share of reports covering section 5")),
+    ("{requesting}", gettext_lazy("States requesting assistance")),
+    ("{offering}", gettext_lazy("States offering assistance")),
+    ("{matched}", gettext_lazy("requests with at least one matching offer")),
+    ("{top_requested}", gettext_lazy("the three topics most requested")),
+    (
+        "{transfer_states:exports}",
+        gettext_lazy("States reporting exports (or imports); {…:exports:State}"),
+    ),
+    ("{transfer_items:exports}", gettext_lazy("items exported (or imported)")),
 ]
 
 
@@ -80,10 +100,14 @@ class StatisticsValues:
     def __call__(self, name: str, args: list[str], sentence_start: bool) -> str:
         method = getattr(self, f"value_{name}", None)
         if method is None:
-            raise WordingError(f"{{{name}}} is not a placeholder this report knows.")
+            raise WordingError(
+                _("%(placeholder)s is not a placeholder this report knows.")
+                % {"placeholder": f"{{{name}}}"}
+            )
         if self.stats is None and name not in ("year", "meeting", "due_date"):
             raise WordingError(
-                f"{{{name}}}: the statistics of {self.cycle.year} have not been compiled yet."
+                _("%(placeholder)s: the statistics of %(year)s have not been compiled yet.")
+                % {"placeholder": f"{{{name}}}", "year": self.cycle.year}
             )
         return method(args, sentence_start)
 
@@ -98,7 +122,7 @@ class StatisticsValues:
 
     def _need(self, args: list[str], count: int, example: str) -> list[str]:
         if len(args) != count:
-            raise WordingError(f"write it as {example}.")
+            raise WordingError(_("write it as %(example)s.") % {"example": example})
         return args
 
     @cached_property
@@ -120,7 +144,10 @@ class StatisticsValues:
         (code,) = self._need(args, 1, f"{{{name}:africa}}")
         if code not in self._regions:
             known = ", ".join(self._regions)
-            raise WordingError(f"{{{name}:{code}}}: no region {code!r} (regions: {known}).")
+            raise WordingError(
+                _("%(placeholder)s: no region %(region)s (regions: %(known)s).")
+                % {"placeholder": f"{{{name}:{code}}}", "region": repr(code), "known": known}
+            )
         return self._regions[code]
 
     @cached_property
@@ -146,10 +173,13 @@ class StatisticsValues:
     def _question(self, args: list[str], name: str, extra: int = 0) -> tuple[Question, list[str]]:
         example = f"{{{name}:1.1{':code' * extra}}}"
         if len(args) != 1 + extra:
-            raise WordingError(f"write it as {example}.")
+            raise WordingError(_("write it as %(example)s.") % {"example": example})
         question = self._questions.get(args[0])
         if question is None:
-            raise WordingError(f"{{{name}:{args[0]}}}: there is no question {args[0]}.")
+            raise WordingError(
+                _("%(placeholder)s: there is no question %(code)s.")
+                % {"placeholder": f"{{{name}:{args[0]}}}", "code": args[0]}
+            )
         return question, args[1:]
 
     def _answered(self, question: Question) -> int:
@@ -182,7 +212,8 @@ class StatisticsValues:
     def value_previous_year(self, args, start):
         if not self.stats.previous_year:
             raise WordingError(
-                f"{{previous_year}}: {self.cycle.year} is the first cycle; reword the sentence."
+                _("%(placeholder)s: %(year)s is the first cycle; reword the sentence.")
+                % {"placeholder": "{previous_year}", "year": self.cycle.year}
             )
         return str(self.stats.previous_year)
 
@@ -223,7 +254,7 @@ class StatisticsValues:
         return dict(ReportRegion.objects.values_list("code", "pk"))
 
     def _choice_count(self, args, name: str, code: str) -> tuple[int, Question]:
-        question, _ = self._question(args, name)
+        question, _rest = self._question(args, name)
         return self._choices.get((question.pk, code), 0), question
 
     def value_yes(self, args, start):
@@ -241,14 +272,17 @@ class StatisticsValues:
         return un_percent(count / answered * 100 if answered else 0, sentence_start=start)
 
     def value_answered(self, args, start):
-        question, _ = self._question(args, "answered")
+        question, _rest = self._question(args, "answered")
         return self._number(self._answered(question), start)
 
     def _numeric(self, args, name: str):
-        question, _ = self._question(args, name)
+        question, _rest = self._question(args, name)
         stat = self._question_stats.get(question.pk)
         if stat is None or not stat.numeric_count:
-            raise WordingError(f"{{{name}:{args[0]}}}: no number was given for {args[0]}.")
+            raise WordingError(
+                _("%(placeholder)s: no number was given for %(code)s.")
+                % {"placeholder": f"{{{name}:{args[0]}}}", "code": args[0]}
+            )
         return stat
 
     def value_sum(self, args, start):
@@ -287,7 +321,10 @@ class StatisticsValues:
         (code,) = self._need(args, 1, "{section_rate:5}")
         stat = self._sections.get(code)
         if stat is None:
-            raise WordingError(f"{{section_rate:{code}}}: there is no section {code}.")
+            raise WordingError(
+                _("%(placeholder)s: there is no section %(code)s.")
+                % {"placeholder": f"{{section_rate:{code}}}", "code": code}
+            )
         return un_percent(stat.share * 100, sentence_start=start)
 
     @cached_property
@@ -318,9 +355,12 @@ class StatisticsValues:
             e.topic for e in self._assistance if e.kind == AssistanceEntry.Kind.REQUEST
         )
         labels = {t.code: t.label for t in self.board.assistance}
-        top = [_in_sentence(labels.get(code, code)) for code, _ in counts.most_common(3)]
+        top = [_in_sentence(labels.get(code, code)) for code, _count in counts.most_common(3)]
         if not top:
-            raise WordingError("{top_requested}: no State requested assistance; reword it.")
+            raise WordingError(
+                _("%(placeholder)s: no State requested assistance; reword it.")
+                % {"placeholder": "{top_requested}"}
+            )
         text = plain_list(top)
         return capitalize_first(text) if start else text
 
@@ -329,7 +369,12 @@ class StatisticsValues:
         tables = {t.key: t for t in self.board.transfers}
         if key not in tables:
             raise WordingError(
-                f"{{{name}:{key}}}: no transfer table {key!r} ({', '.join(tables)})."
+                _("%(placeholder)s: no transfer table %(table)s (%(known)s).")
+                % {
+                    "placeholder": f"{{{name}:{key}}}",
+                    "table": repr(key),
+                    "known": ", ".join(tables),
+                }
             )
         return tables[key]
 
