@@ -1039,6 +1039,14 @@ class SummaryReport(TimeStampedModel):
     date = models.DateField()
     distribution = models.CharField(max_length=40, default="General")
     original_language = models.CharField(max_length=40, default="English")
+    # The language this version of the document is written in: its interface words, dates,
+    # numbers and State names follow it (the wording itself is the staff's text).
+    language = models.CharField(
+        max_length=2,
+        choices=NationalReport.Language.choices,
+        default=NationalReport.Language.ENGLISH,
+        help_text="The language of this version of the document",
+    )
     summary = models.TextField(
         help_text="The unnumbered summary; paragraphs separated by a blank line"
     )
