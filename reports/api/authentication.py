@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -22,13 +23,13 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise TokenAuthenticationFailed(
-                "token_malformed", 'Send the token as "Authorization: Bearer poa_…".'
+                "token_malformed", _('Send the token as "Authorization: Bearer poa_…".')
             )
         try:
             raw = header[1].decode("ascii")
         except UnicodeDecodeError as error:
             raise TokenAuthenticationFailed(
-                "token_malformed", "The token is not a PoA Reports API token."
+                "token_malformed", _("The token is not a PoA Reports API token.")
             ) from error
         try:
             token = check_token(raw)

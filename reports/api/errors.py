@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -36,7 +38,7 @@ class Conflict(exceptions.APIException):
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "version_conflict"
-    default_detail = "Someone saved a newer version first; nothing was changed."
+    default_detail = gettext_lazy("Someone saved a newer version first; nothing was changed.")
 
     def __init__(self, detail: str | None = None, *, current: Any = None) -> None:
         super().__init__(detail)
@@ -48,7 +50,7 @@ class Unavailable(exceptions.APIException):
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "unavailable"
-    default_detail = (
+    default_detail = gettext_lazy(
         "The database did not accept the change, so nothing was changed. Try again in a few "
         "minutes."
     )
@@ -84,7 +86,7 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
 
 def api_exception_handler(exc, context) -> Response | None:
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("Not found.")
+        exc = exceptions.NotFound()  # DRF's own "Not found.", translated by DRF
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DatabaseError):
@@ -98,13 +100,13 @@ def api_exception_handler(exc, context) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         code = "validation_error"
         fields = _flatten(detail)
-        message = "The request has errors; see the fields."
+        message = _("The request has errors; see the fields.")
         if list(fields) == ["non_field_errors"]:
             message = fields["non_field_errors"][0]
     else:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         code = codes if isinstance(codes, str) else "error"
-        message = str(detail) if not isinstance(detail, dict | list) else "The request failed."
+        message = str(detail) if not isinstance(detail, dict | list) else _("The request failed.")
         fields = _flatten(detail) if isinstance(detail, dict | list) else {}
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
@@ -120,5 +122,6 @@ def api_exception_handler(exc, context) -> Response | None:
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """Any other URL under /api/ (e.g. /api/v1/cycles/-1/): 404 in the error shape, not a page."""
     return JsonResponse(
-        {"error": {"code": "not_found", "message": "Not found."}}, status=status.HTTP_404_NOT_FOUND
+        {"error": {"code": "not_found", "message": str(exceptions.NotFound.default_detail)}},
+        status=status.HTTP_404_NOT_FOUND,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from reports.api.report_serializers import AnyValueField
@@ -14,7 +15,7 @@ from reports.models import NationalReport, ReportEvent
 def _no_unknown_fields(serializer: serializers.Serializer, allowed: set[str]) -> None:
     unknown = sorted(set(serializer.initial_data) - allowed)
     if unknown:
-        raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
 
 
 # -- starting a report ---------------------------------------------------------------------
@@ -58,7 +59,7 @@ class ConfirmSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         _no_unknown_fields(self, {"questions", "section"})
         if ("questions" in attrs) == ("section" in attrs):
-            raise serializers.ValidationError("Give either questions or section (one of them).")
+            raise serializers.ValidationError(_("Give either questions or section (one of them)."))
         return attrs
 
 

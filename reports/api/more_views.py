@@ -14,6 +14,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -67,16 +69,18 @@ def create_report(request) -> Response:
     if country is None or not access.can_start_report(request.user, country):
         if country is not None and access.is_secretariat(request.user):
             raise exceptions.PermissionDenied(
-                "Only the country's focal points can start its report.", code="role_not_allowed"
+                _("Only the country's focal points can start its report."), code="role_not_allowed"
             )
         raise Http404("No such country")
     cycle = ReportingCycle.objects.filter(year=data["cycle"]).select_related("questionnaire")
     cycle = cycle.first()
     if cycle is None:
-        raise exceptions.ValidationError({"cycle": [f"There is no {data['cycle']} cycle."]})
+        raise exceptions.ValidationError(
+            {"cycle": [_("There is no %(year)s cycle.") % {"year": data["cycle"]}]}
+        )
     if not cycle.is_open():
         raise exceptions.ValidationError(
-            {"cycle": [f"The {cycle.year} cycle is not open for reports."]}
+            {"cycle": [_("The %(year)s cycle is not open for reports.") % {"year": cycle.year}]}
         )
     existed = country.reports.filter(cycle=cycle).exists()
     report = start_report(
@@ -118,7 +122,12 @@ class ConfirmView(ReportApiView):
             section = next((s for s in sections if s.code == code), None)
             if section is None:
                 raise exceptions.ValidationError(
-                    {"section": [f"The report's questionnaire has no section {code!r}."]}
+                    {
+                        "section": [
+                            _("The report's questionnaire has no section %(code)s.")
+                            % {"code": repr(code)}
+                        ]
+                    }
                 )
             chosen = [q for q in questions if q.section_id == section.pk]
         else:
@@ -129,8 +138,8 @@ class ConfirmView(ReportApiView):
                 raise exceptions.ValidationError(
                     {
                         "questions": [
-                            "The report's questionnaire has no question "
-                            f"{', '.join(map(repr, unknown[:20]))}."
+                            _("The report's questionnaire has no question %(codes)s.")
+                            % {"codes": ", ".join(map(repr, unknown[:20]))}
                         ]
                     }
                 )
@@ -139,7 +148,7 @@ class ConfirmView(ReportApiView):
         try:
             with transaction.atomic():
                 # The service's lock, taken first: what is read here is what it confirms.
-                lock_editable_report(report.pk, "Copied answers can be confirmed")
+                lock_editable_report(report.pk, _("Copied answers can be confirmed"))
                 copied = set(
                     Answer.objects.filter(
                         report=report, question_id__in=ids, prefilled_from_year__isnull=False
@@ -164,7 +173,8 @@ def _row_errors(result) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in result.errors:
         fields.setdefault(error.code or error.sheet, []).append(
-            f"Sheet {error.sheet!r}, row {error.row}: {error.message}"
+            _("Sheet %(sheet)s, row %(row)s: %(message)s")
+            % {"sheet": repr(error.sheet), "row": error.row, "message": error.message}
         )
     return fields
 
@@ -219,7 +229,8 @@ class WorkbookView(ReportApiView):
         upload = body.validated_data["file"]
         if upload.size > MAX_WORKBOOK_BYTES:
             raise Refused(
-                "The workbook is larger than 10 MB; is it the right file?",
+                _("The workbook is larger than %(max)d MB; is it the right file?")
+                % {"max": MAX_WORKBOOK_BYTES // 1024 // 1024},
                 "request_too_large",
                 status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
@@ -232,7 +243,8 @@ class WorkbookView(ReportApiView):
             raise Refused(str(error), error.code, code) from error
         if kind != XLSX:
             raise Refused(
-                f"{upload.name} is a {kind.label}, not an Excel workbook.",
+                _("%(name)s is a %(kind)s, not an Excel workbook.")
+                % {"name": upload.name, "kind": kind.label},
                 "not_a_workbook",
                 status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             )
@@ -248,8 +260,12 @@ class WorkbookView(ReportApiView):
                 {
                     "error": {
                         "code": "workbook_invalid",
-                        "message": f"{count} problem{'s' if count != 1 else ''} in the "
-                        "workbook; nothing was changed.",
+                        "message": ngettext(
+                            "%(count)d problem in the workbook; nothing was changed.",
+                            "%(count)d problems in the workbook; nothing was changed.",
+                            count,
+                        )
+                        % {"count": count},
                         "fields": _row_errors(result),
                     }
                 },

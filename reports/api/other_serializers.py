@@ -7,6 +7,7 @@ number of queries) and shaped here; nothing is written through these serializers
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -222,7 +223,7 @@ def pdf_status(report: SummaryReport, document: RenderedPdf | None) -> dict:
     ready = bool(document and document.status == RenderedPdf.Status.DONE and document.file)
     return {
         "status": document.status if document else None,
-        "label": document.get_status_display() if document else "Not made yet",
+        "label": document.get_status_display() if document else _("Not made yet"),
         "progress": document.progress if document else 0,
         "step": document.step if document else "",
         "error": document.error if document else "",

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -44,13 +46,13 @@ class NotReady(APIException):
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "not_ready"
-    default_detail = "The document cannot be made yet."
+    default_detail = gettext_lazy("The document cannot be made yet.")
 
 
 class PdfUnavailable(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "pdf_failed"
-    default_detail = "The PDF could not be made; the secretariat has been told."
+    default_detail = gettext_lazy("The PDF could not be made; the secretariat has been told.")
 
 
 class PdfRenderer(BaseRenderer):
@@ -127,7 +129,7 @@ class CompileView(APIView):
     def post(self, request, year: int):
         cycle = _cycle(year)
         if not access.can_compile_statistics(request.user):
-            raise PermissionDenied("Only secretariat reviewers and administrators can compile.")
+            raise PermissionDenied(_("Only secretariat reviewers and administrators can compile."))
         with transaction.atomic():
             run = request_compile(cycle, reason="requested through the API", user=request.user)
         run.refresh_from_db()
@@ -195,11 +197,14 @@ class SummaryPdf(APIView):
         document = build_document(load_report(report.pk), with_charts=False)
         if document.problems:
             raise NotReady(
-                "Fix the wording first: " + "; ".join(document.problems[:5]), "wording_problems"
+                _("Fix the wording first: %(problems)s")
+                % {"problems": "; ".join(document.problems[:5])},
+                "wording_problems",
             )
         if document.stats is None:
             raise NotReady(
-                f"Compile the {report.cycle.year} statistics first.", "statistics_not_compiled"
+                _("Compile the %(year)s statistics first.") % {"year": report.cycle.year},
+                "statistics_not_compiled",
             )
         with transaction.atomic():
             pdf = services.request_pdf(report, request.user)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 
@@ -10,7 +12,7 @@ from rest_framework.parsers import JSONParser
 class BodyTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "request_too_large"
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("The request body is too large.")
 
 
 class SafeJSONParser(JSONParser):
@@ -27,9 +29,10 @@ class SafeJSONParser(JSONParser):
                 length = 0
             if length > limit:
                 raise BodyTooLarge(
-                    f"The request body is {length:,} bytes; at most {limit:,} are accepted."
+                    _("The request body is %(length)s bytes; at most %(limit)s are accepted.")
+                    % {"length": f"{length:,}", "limit": f"{limit:,}"}
                 )
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError as error:
-            raise exceptions.ParseError("JSON parse error - nested too deeply.") from error
+            raise exceptions.ParseError(_("JSON parse error - nested too deeply.")) from error

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -101,7 +103,8 @@ class ReportApiView(APIView):
             length = 0
         if length > self.max_body:
             raise Refused(
-                f"The request body is {length:,} bytes; at most {self.max_body:,} are accepted.",
+                _("The request body is %(length)s bytes; at most %(limit)s are accepted.")
+                % {"length": f"{length:,}", "limit": f"{self.max_body:,}"},
                 "request_too_large",
                 status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
@@ -111,12 +114,15 @@ def require_editor(user, report: NationalReport) -> None:
     """403 unless the user is a focal point of the report's country and it is editable."""
     if access.role_in(user, report.country_id) is None:
         raise exceptions.PermissionDenied(
-            "Only the country's focal points can change its report.", code="not_focal_point"
+            _("Only the country's focal points can change its report."), code="not_focal_point"
         )
     if not access.can_edit(user, report):
         raise exceptions.PermissionDenied(
-            f"The report is {report.get_status_display().lower()}: it can change only while it "
-            "is a draft or returned for revision.",
+            _(
+                "The report is %(status)s: it can change only while it is a draft or returned "
+                "for revision."
+            )
+            % {"status": report.get_status_display().lower()},
             code="not_editable",
         )
 
@@ -137,7 +143,7 @@ def _question_or_404(report: NationalReport, code: str) -> Question:
     question = question_by_code(report, code)
     if question is None:
         raise Refused(
-            f"The report's questionnaire has no question {code[:40]!r}.",
+            _("The report's questionnaire has no question %(codes)s.") % {"codes": repr(code[:40])},
             "unknown_question",
             status.HTTP_404_NOT_FOUND,
         )
@@ -179,7 +185,7 @@ def _if_match(request) -> int | None:
     text = raw.strip().removeprefix("W/").strip('"')
     if not (text.isascii() and text.isdigit() and len(text) <= 9):
         raise exceptions.ValidationError(
-            {"If-Match": ['Give the version the value is based on as an ETag, e.g. "3".']}
+            {"If-Match": [_('Give the version the value is based on as an ETag, e.g. "3".')]}
         )
     return int(text)
 
@@ -278,20 +284,22 @@ class AnswerDetail(ReportApiView):
         body.is_valid(raise_exception=True)
         if "value" not in body.validated_data:  # PATCH (PUT's serializer requires it)
             raise exceptions.ValidationError(
-                {"value": ['Give the new value (null or "" removes the answer).']}
+                {"value": [_('Give the new value (null or "" removes the answer).')]}
             )
         in_body, in_header = body.validated_data.get("version"), _if_match(request)
         if in_body is not None and in_header is not None and in_body != in_header:
             raise exceptions.ValidationError(
-                {"version": ["The body and the If-Match header give different versions."]}
+                {"version": [_("The body and the If-Match header give different versions.")]}
             )
         base_version = in_body if in_body is not None else in_header
         if base_version is None:
             raise exceptions.ValidationError(
                 {
                     "version": [
-                        "Give the version your value is based on (0 for a new answer), in the "
-                        "body or as If-Match."
+                        _(
+                            "Give the version your value is based on (0 for a new answer), in "
+                            "the body or as If-Match."
+                        )
                     ]
                 }
             )
@@ -409,7 +417,7 @@ SubmitView = _transition(
     "Submit the report (the country's submitters): freezes a new revision",
     lambda report, user, message: submit_report(report=report, user=user),
     _is_submitter,
-    "Only the country's submitters can submit its report.",
+    gettext_lazy("Only the country's submitters can submit its report."),
     extra={
         409: OpenApiResponse(
             rs.IncompleteErrorSerializer,
@@ -423,21 +431,21 @@ RecallView = _transition(
     "Recall the submission (the country's submitters), until the review starts",
     lambda report, user, message: recall_report(report=report, user=user),
     _is_submitter,
-    "Only the country's submitters can recall its report.",
+    gettext_lazy("Only the country's submitters can recall its report."),
 )
 StartReviewView = _transition(
     "StartReviewView",
     "Start the review of a submitted report (secretariat reviewers)",
     lambda report, user, message: start_review(report=report, user=user),
     _reviewer,
-    "Only secretariat reviewers can start a review.",
+    gettext_lazy("Only secretariat reviewers can start a review."),
 )
 ReturnView = _transition(
     "ReturnView",
     "Return the report to the country for revision (secretariat reviewers)",
     lambda report, user, message: return_for_revision(report=report, user=user, message=message),
     _reviewer,
-    "Only secretariat reviewers can return a report.",
+    gettext_lazy("Only secretariat reviewers can return a report."),
     with_message=True,
 )
 AcceptView = _transition(
@@ -445,21 +453,21 @@ AcceptView = _transition(
     "Accept the latest revision (secretariat reviewers)",
     lambda report, user, message: accept_report(report=report, user=user),
     _reviewer,
-    "Only secretariat reviewers can accept a report.",
+    gettext_lazy("Only secretariat reviewers can accept a report."),
 )
 PublishView = _transition(
     "PublishView",
     "Publish the accepted report (secretariat administrators)",
     lambda report, user, message: publish_report(report=report, user=user),
     _administrator,
-    "Only secretariat administrators can publish a report.",
+    gettext_lazy("Only secretariat administrators can publish a report."),
 )
 ReopenView = _transition(
     "ReopenView",
     "Reopen an accepted or published report for a new revision (secretariat administrators)",
     lambda report, user, message: reopen_report(report=report, user=user, message=message),
     _administrator,
-    "Only secretariat administrators can reopen a report.",
+    gettext_lazy("Only secretariat administrators can reopen a report."),
     with_message=True,
 )
 
@@ -506,7 +514,7 @@ class CommentList(ReportApiView):
         user = request.user
         if not (access.can_review(user) or access.role_in(user, report.country_id)):
             raise exceptions.PermissionDenied(
-                "Only secretariat reviewers and the country's focal points can comment.",
+                _("Only secretariat reviewers and the country's focal points can comment."),
                 code="role_not_allowed",
             )
         body = rs.CommentWriteSerializer(data=request.data)
@@ -517,7 +525,12 @@ class CommentList(ReportApiView):
             question = question_by_code(report, code)
             if question is None:
                 raise exceptions.ValidationError(
-                    {"question": [f"The report's questionnaire has no question {code!r}."]}
+                    {
+                        "question": [
+                            _("The report's questionnaire has no question %(codes)s.")
+                            % {"codes": repr(code)}
+                        ]
+                    }
                 )
         try:
             comment = add_comment(
@@ -625,7 +638,7 @@ class DiffView(ReportApiView):
         report = access.report_for(request.user, pk)
         numbers = list(report.revisions.order_by("number").values_list("number", flat=True))
         if not numbers:
-            raise Refused("The report has no revisions yet.", "no_revisions", 400)
+            raise Refused(_("The report has no revisions yet."), "no_revisions", 400)
         defaults = {"to": numbers[-1], "from": numbers[-2] if len(numbers) > 1 else numbers[-1]}
         wanted, problems = {}, {}
         for name, default in defaults.items():
@@ -633,8 +646,8 @@ class DiffView(ReportApiView):
             number = default if raw is None else _revision_number(raw)
             if number not in numbers:
                 problems[name] = [
-                    f"Not a revision of this report; the revisions are "
-                    f"{', '.join(map(str, numbers))}."
+                    _("Not a revision of this report; the revisions are %(numbers)s.")
+                    % {"numbers": ", ".join(map(str, numbers))}
                 ]
             wanted[name] = number
         if problems:
@@ -744,7 +757,12 @@ class AttachmentList(ReportApiView):
         question = question_by_code(report, code)
         if question is None:
             raise exceptions.ValidationError(
-                {"question": [f"The report's questionnaire has no question {code!r}."]}
+                {
+                    "question": [
+                        _("The report's questionnaire has no question %(codes)s.")
+                        % {"codes": repr(code)}
+                    ]
+                }
             )
         try:
             attachment = add_attachment(

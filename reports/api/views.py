@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -136,7 +137,7 @@ def report_filters(params) -> dict:
     cycle = params.get("cycle")
     if cycle:
         if not (cycle.isascii() and cycle.isdigit() and len(cycle) <= 4):
-            raise ValidationError({"cycle": ["A year, e.g. 2026."]})
+            raise ValidationError({"cycle": [_("A year, e.g. 2026.")]})
         filters["cycle"] = int(cycle)
     if params.get("country"):
         filters["country"] = params["country"].upper()[:3]
@@ -146,7 +147,12 @@ def report_filters(params) -> dict:
     if status:
         if status not in NationalReport.Status.values:
             raise ValidationError(
-                {"status": [f"One of: {', '.join(NationalReport.Status.values)}."]}
+                {
+                    "status": [
+                        _("One of: %(values)s.")
+                        % {"values": ", ".join(NationalReport.Status.values)}
+                    ]
+                }
             )
         filters["status"] = status
     return filters
