@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale
-from django.utils import translation
 
 from countries.models import Country
 
@@ -19,8 +18,11 @@ CLDR_LOCALES = {"ar": "ar", "zh": "zh_Hans", "fr": "fr", "ru": "ru", "es": "es"}
 
 
 def _language(language: str | None) -> str:
-    code = (language or translation.get_language() or "en").lower().replace("_", "-")
-    return code.split("-")[0]
+    if not language:
+        from reports.languages import document_language  # the document being written, if any
+
+        return document_language()
+    return language.lower().replace("_", "-").split("-")[0]
 
 
 @lru_cache(maxsize=4096)

@@ -7,7 +7,10 @@ place that maps between the two.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.utils import translation
 
@@ -17,11 +20,26 @@ RTL_LANGUAGES = frozenset({"ar"})
 # Document code -> Django language code (only Chinese differs).
 _DJANGO_CODES = {"zh": "zh-hans"}
 
+# The language of the document being written, when it differs from the interface's: a summary
+# report's numbers and State names follow it while messages to the editor stay in theirs.
+_WRITING = contextvars.ContextVar("document_language", default=None)
+
+
+@contextmanager
+def writing_in(code: str) -> Iterator[None]:
+    """Numbers, dates and State names follow `code` inside the block (see `document_language`)."""
+    token = _WRITING.set(document_language(code))
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
 
 def document_language(code: str | None = None) -> str:
-    """One of DOCUMENT_LANGUAGES for a document or Django code ("zh-hans" -> "zh"); the active
-    language when none is given; English for anything else."""
-    code = (code or translation.get_language() or "en").lower().replace("_", "-")
+    """One of DOCUMENT_LANGUAGES for a document or Django code ("zh-hans" -> "zh"); when none is
+    given, the language of the document being written (`writing_in`), else the active one;
+    English for anything else."""
+    code = (code or _WRITING.get() or translation.get_language() or "en").lower().replace("_", "-")
     base = code.split("-")[0]
     return base if base in DOCUMENT_LANGUAGES else "en"
 

@@ -16,11 +16,18 @@ from countries.models import Country
 from countries.names import cldr_name, country_name
 from reports import national_pdf
 from reports.languages import django_language, document_language, un_date
-from reports.models import NationalReport
+from reports.models import NationalReport, SummaryParagraph, SummaryReport
 from reports.questionnaire_i18n import translated_texts
-from reports.summary.numbers import figures, state_list, un_number, un_percent
+from reports.summary.document import build_document, fingerprint, load_report
+from reports.summary.numbers import counted, figures, state_list, un_number, un_percent
+from reports.summary.render import document_html
+from tests import test_summary_report
 from tests.conftest import fill_required
 from tests.factories import save_answers
+
+# The summary report fixtures: a compiled cycle (Ghana, Benin and France reported) and its report.
+compiled = test_summary_report.compiled
+summary = test_summary_report.summary
 
 # -- names of States --------------------------------------------------------------------------
 
@@ -263,3 +270,101 @@ def test_arabic_national_pdf_has_arabic_text_and_its_own_stored_file(submitted):
     ).stdout.decode("utf-8")
     for expected in ("غانا", "الأمم المتحدة", "التنسيق الوطني", "GHA/2026/R1", "1.2"):
         assert expected in text, expected
+
+
+# -- the summary report in its document language ----------------------------------------------
+
+
+def summary_in(summary, language: str):
+    SummaryReport.objects.filter(pk=summary.pk).update(
+        language=language, date=datetime.date(2026, 3, 12)
+    )
+    return load_report(summary.pk)
+
+
+@pytest.mark.django_db
+def test_french_summary_report(summary):
+    report = summary_in(summary, "fr")
+    with translation.override("en"):  # the editor's language does not matter
+        document = build_document(report, with_charts=False)
+        html = document_html(document)
+
+    assert '<html lang="fr" dir="ltr">' in html
+    assert '<article class="un-doc" lang="fr" dir="ltr">' in html
+    assert "Nations Unies" in html and "Assemblée générale" in html
+    assert "12 mars 2026" in html
+    assert "Original : anglais" in html  # the original's language, named in French
+    texts = [b.html.lead for b in document.blocks if b.kind == "paragraph"]
+    reporting = next(t for t in texts if "31 mars 2026" in t)  # {due_date}, French UN date
+    assert "trois States" in reporting  # French numbers (the wording is the staff's English)
+    assert "2\u202f%" in reporting
+    annex = document.annexes[0]
+    all_names = [name for _region, names in annex.groups for name in names]
+    assert {"Bénin", "France", "Ghana"} <= set(all_names)
+
+
+@pytest.mark.django_db
+def test_arabic_summary_report_is_right_to_left(summary):
+    report = summary_in(summary, "ar")
+    document = build_document(report, with_charts=False)
+    html = document_html(document)
+
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "الأمم المتحدة" in html
+    assert "12 آذار/مارس 2026" in html
+    assert '<bdi dir="ltr">A/81/XXX</bdi>' in html
+    names = [name for _region, group in document.annexes[0].groups for name in group]
+    assert {"بنين", "غانا", "فرنسا"} <= set(names)
+    texts = " ".join(b.html.lead for b in document.blocks if b.kind == "paragraph")
+    assert "ثلاثة" in texts  # "three", in Arabic words
+
+
+@pytest.mark.django_db
+def test_summary_language_changes_the_fingerprint_not_the_editors_messages(summary):
+    english = fingerprint(load_report(summary.pk))
+    report = summary_in(summary, "ar")
+    assert fingerprint(report) != english
+    paragraph = SummaryParagraph.objects.filter(section__report=summary, kind="generated").first()
+    paragraph.text = "{no_such_thing} States."
+    paragraph.save()
+    with translation.override("en"):
+        document = build_document(load_report(summary.pk), with_charts=False)
+    assert document.problems and document.problems[0].startswith("Paragraph ")
+
+
+def test_counted_nouns_take_the_regular_plural_in_french_and_spanish():
+    assert [counted(n, "État", language="fr") for n in (0, 1, 3, 12)] == [
+        "zéro État",
+        "un État",
+        "trois États",
+        "12 États",
+    ]
+    assert counted(1, "Estado", language="es") == "un Estado"
+    assert counted(3, "país", sentence_start=True, language="es") == "Tres países"
+    assert counted(3, "государства", language="ru") == "три государства"  # as written
+
+
+@pytest.mark.django_db
+def test_staff_choose_the_summary_report_language_in_the_header_form(
+    client, secretariat_reviewer, summary
+):
+    client.force_login(secretariat_reviewer)
+    page = client.get(f"/review/summaries/{summary.pk}/").content.decode()
+    assert 'name="language"' in page
+    data = {
+        "symbol": "A/81/123",
+        "session": "Quatre-vingt-unième session",
+        "agenda_item": "Point 99",
+        "agenda_titles": "Désarmement général et complet",
+        "title": "Rapport du Secrétaire général",
+        "date": "2026-07-10",
+        "distribution": "General",
+        "original_language": "English",
+        "language": "fr",
+        "summary": "Le présent rapport.",
+    }
+    client.post(f"/review/summaries/{summary.pk}/", data)
+    summary.refresh_from_db()
+    assert summary.language == "fr"
+    preview = client.get(f"/review/summaries/{summary.pk}/preview/").content.decode()
+    assert 'lang="fr"' in preview and "10 juillet 2026" in preview

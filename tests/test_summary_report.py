@@ -214,6 +214,7 @@ def test_header_form_keeps_what_was_typed_when_refused(client, secretariat_revie
         "date": "2026-07-10",
         "distribution": "General",
         "original_language": "English",
+        "language": "en",
         "summary": "A summary typed with care.",
     }
     response = client.post(f"/review/summaries/{summary.pk}/", data)

@@ -1,7 +1,12 @@
 """Reads: a summary report assembled for rendering — headings numbered I./A./1., paragraphs
 numbered straight through the body, footnotes numbered through the document, generated text
 filled from the cycle's statistics, tables, and the annexes. The HTML preview and the PDF render
-the same `SummaryDocument`."""
+the same `SummaryDocument`.
+
+A document is written in its `language` (SummaryReport.language): numbers, dates and State names
+follow it (`writing_in`), and so do the words the document prints itself (masthead, captions,
+annex titles: rendered under `translation.override`). The wording and the header fields are the
+staff's text, as typed; problems found in the wording are for the editor, in their language."""
 
 from __future__ import annotations
 
@@ -12,15 +17,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from countries.models import Country, ReportRegion
+from countries.names import country_name
+from countries.reference_data import un_sort_key
+from reports.languages import (
+    django_language,
+    document_language,
+    html_lang,
+    is_rtl,
+    un_date,
+    writing_in,
+)
 from reports.models import (
     CycleStatistics,
+    NationalReport,
     SummaryParagraph,
     SummaryReport,
     SummarySection,
 )
+from reports.questionnaire_i18n import translated_texts
 from reports.statistics import charts, selectors
 from reports.summary.generators import GENERATORS
 from reports.summary.numbers import figures
@@ -77,6 +96,53 @@ class SummaryDocument:
     footnotes: list[str]
     agenda_footnote: str
     problems: list[str]
+    language: str = "en"  # the document's language (a document code, "zh" for Chinese)
+    date_text: str = ""  # the date, UN style in the document's language
+    distribution_text: str = ""
+    original_text: str = ""
+
+    @property
+    def django_language(self) -> str:
+        return django_language(self.language)
+
+    @property
+    def lang(self) -> str:
+        return html_lang(self.language)
+
+    @property
+    def dir(self) -> str:
+        return "rtl" if is_rtl(self.language) else "ltr"
+
+    @property
+    def list_separator(self) -> str:
+        """Between the names of a list of States: the Arabic comma, the Chinese 、."""
+        return {"ar": "، ", "zh": "、"}.get(self.language, ", ")
+
+
+# The usual distributions, printed in the document's language; anything else as typed.
+DISTRIBUTIONS = {
+    "general": pgettext_lazy("UN distribution", "General"),
+    "limited": pgettext_lazy("UN distribution", "Limited"),
+    "restricted": pgettext_lazy("UN distribution", "Restricted"),
+}
+
+
+def distribution_text(distribution: str) -> str:
+    known = DISTRIBUTIONS.get(distribution.strip().lower())
+    return str(known) if known is not None else distribution
+
+
+def original_language_text(original: str) -> str:
+    """ "English" (as typed in the header) in the active language: "anglais", "الإنكليزية"…"""
+    wanted = original.strip().lower()
+    with translation.override("en"):
+        codes = {str(label).lower(): code for code, label in NationalReport.Language.choices}
+    code = codes.get(wanted) or (wanted if wanted in codes.values() else None)
+    if code is None:
+        return original
+    name = str(NationalReport.Language(code).label)
+    # Language names are not capitalized in French, Spanish or Russian: "Original : anglais".
+    return name[:1].lower() + name[1:] if document_language() in ("fr", "es", "ru") else name
 
 
 def load_report(report_id: int) -> SummaryReport:
@@ -95,14 +161,29 @@ def _pct(part: int, whole: int) -> str:
     return f"{round(part / whole * 100)}" if whole else "—"
 
 
-def _tables(stats: CycleStatistics | None, values: StatisticsValues) -> dict[str, Table]:
+def _section_titles(report: SummaryReport) -> dict[str, str]:
+    """The questionnaire's section titles in the document's language (empty for English)."""
+    if document_language(report.language) == "en":
+        return {}
+    texts = translated_texts(report.cycle.questionnaire, django_language(report.language))
+    return {code: section.title for code, section in texts.sections.items()}
+
+
+def _tables(
+    stats: CycleStatistics | None, values: StatisticsValues, titles: dict[str, str]
+) -> dict[str, Table]:
     """The tables a generated paragraph may print after it."""
     if stats is None:
         return {}
     board = values.board
     regions = Table(
-        caption="National reports by region and regional group",
-        headers=["Region or group", "States", "Reported", "Per cent"],
+        caption=_("National reports by region and regional group"),
+        headers=[
+            _("Region or group"),
+            pgettext("table header", "States"),
+            pgettext("table header", "Reported"),
+            pgettext("table header", "Per cent"),
+        ],
         rows=[
             [g.name, str(g.states), str(g.reported), _pct(g.reported, g.states)]
             for g in board.regions + board.groups
@@ -110,11 +191,15 @@ def _tables(stats: CycleStatistics | None, values: StatisticsValues) -> dict[str
         numeric=[False, True, True, True],
     )
     topics = Table(
-        caption="Share of reports covering each section of the questionnaire",
-        headers=["Section", "Reports", "Per cent"],
+        caption=_("Share of reports covering each section of the questionnaire"),
+        headers=[
+            pgettext("table header", "Section"),
+            pgettext("table header", "Reports"),
+            pgettext("table header", "Per cent"),
+        ],
         rows=[
             [
-                f"{s.code}. {s.title}",
+                f"{s.code}. {titles.get(s.code, s.title)}",
                 str(s.reported),
                 str(s.percent if s.percent is not None else "—"),
             ]
@@ -139,14 +224,25 @@ def _tables(stats: CycleStatistics | None, values: StatisticsValues) -> dict[str
                 ]
             )
     transfers = Table(
-        caption="Exports and imports of small arms and light weapons reported, by subcategory",
-        headers=["Subcategory", "Items exported", "States", "Items imported", "States"],
+        caption=_("Exports and imports of small arms and light weapons reported, by subcategory"),
+        headers=[
+            _("Subcategory"),
+            _("Items exported"),
+            pgettext("table header", "States"),
+            _("Items imported"),
+            pgettext("table header", "States"),
+        ],
         rows=transfer_rows,
         numeric=[False, True, True, True, True],
     )
     assistance = Table(
-        caption="Assistance requested and offered, by topic",
-        headers=["Topic", "States requesting", "States offering", "Requests matched"],
+        caption=_("Assistance requested and offered, by topic"),
+        headers=[
+            pgettext("table header", "Topic"),
+            _("States requesting"),
+            _("States offering"),
+            _("Requests matched"),
+        ],
         rows=[
             [
                 topic.label,
@@ -162,14 +258,23 @@ def _tables(stats: CycleStatistics | None, values: StatisticsValues) -> dict[str
 
 
 def build_document(report: SummaryReport, *, with_charts: bool = True) -> SummaryDocument:
-    """Everything the preview and the PDF show, from a report loaded with `load_report`."""
+    """Everything the preview and the PDF show, from a report loaded with `load_report`, written
+    in the report's language."""
+    with writing_in(report.language):
+        return _build_document(report, with_charts=with_charts)
+
+
+def _build_document(report: SummaryReport, *, with_charts: bool) -> SummaryDocument:
+    # The document's own words in its language; the editor's messages stay in theirs.
+    in_document_language = translation.override(django_language(report.language))
     cycle = report.cycle
     stats = CycleStatistics.objects.filter(cycle=cycle).first()
     values = StatisticsValues(cycle, stats)
     footnotes = Footnotes()
     agenda_footnote = report.agenda_footnote.strip()
     summary = plain_paragraphs(report.summary, footnotes)
-    tables = _tables(stats, values)
+    with in_document_language:
+        tables = _tables(stats, values, _section_titles(report) if stats else {})
     blocks: list[Block] = []
     counters = [0, 0, 0]
     number = 0
@@ -206,8 +311,10 @@ def build_document(report: SummaryReport, *, with_charts: bool = True) -> Summar
                 if generator and generator.table and generator.table in tables:
                     table_number += 1
                     table = tables[generator.table]
+                    with in_document_language:
+                        number_label = _("Table %(number)s") % {"number": table_number}
                     table = Table(
-                        caption=f"Table {table_number}\n{table.caption}",
+                        caption=f"{number_label}\n{table.caption}",
                         headers=table.headers,
                         rows=table.rows,
                         numeric=table.numeric,
@@ -228,16 +335,25 @@ def build_document(report: SummaryReport, *, with_charts: bool = True) -> Summar
                     problems=found,
                 )
             )
+    with in_document_language:
+        annexes = _annexes(report, stats, tables, with_charts)
+        header = {
+            "date_text": un_date(report.date),
+            "distribution_text": distribution_text(report.distribution),
+            "original_text": original_language_text(report.original_language),
+        }
     return SummaryDocument(
         report=report,
         stats=stats,
         agenda_titles=[line.strip() for line in report.agenda_titles.splitlines() if line.strip()],
         summary=summary,
         blocks=blocks,
-        annexes=_annexes(report, stats, tables, with_charts),
+        annexes=annexes,
         footnotes=footnotes.notes,
         agenda_footnote=agenda_footnote,
         problems=problems,
+        language=document_language(report.language),
+        **header,
     )
 
 
@@ -256,36 +372,44 @@ def _annexes(
         }
         groups = []
         for region in ReportRegion.objects.order_by("order", "code"):
-            names = [c.un_name for c in countries.values() if c.report_region_id == region.pk]
+            # In the document's language and its alphabetical order (UN order in English).
+            names = [country_name(c) for c in countries.values() if c.report_region_id == region.pk]
+            if document_language() != "en":
+                names.sort(key=un_sort_key)
             groups.append((region.heading, names))
         annexes.append(
             Annex(
                 label="",
-                title=f"States that submitted a national report for {report.cycle.year}, by region",
+                title=_("States that submitted a national report for %(year)s, by region")
+                % {"year": report.cycle.year},
                 groups=groups,
             )
         )
     if report.annex_statistics:
-        annexes.append(Annex(label="", title="Statistical tables", tables=list(tables.values())))
+        annexes.append(Annex(label="", title=_("Statistical tables"), tables=list(tables.values())))
     if report.annex_charts and with_charts:
         annexes.append(
             Annex(
                 label="",
-                title="Charts",
+                title=pgettext("annex", "Charts"),
                 charts=[
                     (
-                        "Share of States that reported, by region",
+                        _("Share of States that reported, by region"),
                         _data_uri(charts.cached_chart(stats, "regions")),
                     ),
                     (
-                        "National reports by cycle and region",
+                        _("National reports by cycle and region"),
                         _data_uri(charts.cached_chart(stats, "trend", up_to=report.cycle)),
                     ),
                 ],
             )
         )
     for index, annex in enumerate(annexes, start=1):
-        annex.label = f"Annex {roman(index)}" if len(annexes) > 1 else "Annex"
+        annex.label = (
+            _("Annex %(number)s") % {"number": roman(index)}
+            if len(annexes) > 1
+            else pgettext("UN document", "Annex")
+        )
     return annexes
 
 
@@ -313,6 +437,7 @@ def fingerprint(report: SummaryReport) -> str:
             str(report.date),
             report.distribution,
             report.original_language,
+            report.language,
             report.summary,
             report.annex_reporting_states,
             report.annex_statistics,
@@ -339,7 +464,12 @@ def fingerprint(report: SummaryReport) -> str:
             repr(
                 list(
                     Country.objects.order_by("pk").values_list(
-                        "iso3", "un_name", "name_in_sentence", "sort_key", "report_region_id"
+                        "iso3",
+                        "un_name",
+                        "name_in_sentence",
+                        "sort_key",
+                        "report_region_id",
+                        "names",
                     )
                 )
                 + list(ReportRegion.objects.order_by("pk").values_list("code", "name", "heading"))

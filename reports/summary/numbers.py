@@ -88,12 +88,16 @@ def counted(
 ) -> str:
     """'one State', 'three States', '68 States', 'no State' (a noun in the singular).
 
-    Other languages have no rule here for plurals or "no": the number in the language's style,
-    then the noun as the wording gives it.
+    French and Spanish: the number in the language's style and the noun's regular plural
+    ("trois États", "tres Estados"); Russian, Arabic and Chinese: the noun as the wording gives
+    it (their plurals depend on the number and the noun; write the form the sentence needs).
     """
     language = document_language(language)
     if language != "en":
-        return f"{un_number(number, sentence_start=sentence_start, language=language)} {noun}"
+        shown = un_number(number, sentence_start=sentence_start, language=language)
+        if language == "es" and number == 1:
+            shown = "Un" if sentence_start else "un"  # "un Estado" (before a masculine noun)
+        return f"{shown} {_plural_of(noun, number, language)}"
     if number == 0:
         text = f"no {noun}"
     else:
@@ -105,6 +109,16 @@ def plural(noun: str) -> str:
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         return noun[:-1] + "ies"
     return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def _plural_of(noun: str, number: int, language: str) -> str:
+    if language == "fr" and abs(number) >= 2:
+        if noun.endswith(("s", "x", "z")):
+            return noun
+        return noun + ("x" if noun.endswith(("eau", "au", "eu")) else "s")
+    if language == "es" and number != 1:
+        return noun + ("s" if noun[-1:].lower() in "aeiouáéó" else "es")
+    return noun
 
 
 def _russian_percent_word(number: int) -> str:

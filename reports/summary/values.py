@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from countries.models import Country, ReportRegion
+from reports.languages import un_date
 from reports.models import (
     ALL_REGIONS,
     AssistanceEntry,
@@ -225,7 +226,7 @@ class StatisticsValues:
         return capitalize_first(name) if start else name
 
     def value_due_date(self, args, start):
-        return f"{self.cycle.due_on.day} {self.cycle.due_on:%B %Y}"
+        return un_date(self.cycle.due_on)  # UN style in the document's language
 
     def value_region_reports(self, args, start):
         return self._number(self._region(args, "region_reports").reported, start)

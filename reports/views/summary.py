@@ -46,6 +46,7 @@ class HeaderForm(forms.ModelForm):
             "date",
             "distribution",
             "original_language",
+            "language",
             "summary",
             "annex_reporting_states",
             "annex_statistics",
