@@ -306,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if needs_db and not args.reuse_db:
             psql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+    # Other work on the machine slows every measurement: the load at the end is kept beside
+    # the load at the start.
+    machine["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     rows = table_rows(outcomes)
     print("\n" + format_table(rows))
     write_json(RESULTS_FILE, outcomes, machine)
