@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext as _
 
 from reports.models import (
     CONTACT_FIELDS,
@@ -41,7 +42,9 @@ class AnswerValidationError(Exception):
     def __init__(self, question_code: str, message: str) -> None:
         self.question_code = question_code
         self.message = message
-        super().__init__(f"Question {question_code}: {message}")
+        super().__init__(
+            _("Question %(code)s: %(message)s") % {"code": question_code, "message": message}
+        )
 
 
 @dataclass
@@ -95,15 +98,20 @@ _CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0e-\x1f\x7f]")
 def _text(question: Question, value: Any, what: str, limit: int) -> str:
     """A stripped string of at most `limit` characters (PostgreSQL refuses NUL characters)."""
     if not isinstance(value, str):
-        _fail(question, f"{what}: expected text.")
+        _fail(question, _("%(what)s: expected text.") % {"what": what})
     if "\x00" in value:
-        _fail(question, f"{what}: the text contains a NUL character; please retype it.")
+        _fail(
+            question,
+            _("%(what)s: the text contains a NUL character; please retype it.") % {"what": what},
+        )
     # Word's soft line and page breaks become line breaks; other invisible control characters
     # (which spreadsheets and XML cannot hold) are dropped.
     text = _CONTROL_CHARACTERS.sub("", _SOFT_BREAKS.sub("\n", value)).strip()
     if len(text) > limit:
         _fail(
-            question, f"{what}: the text is {len(text):,} characters long; at most {limit:,} fit."
+            question,
+            _("%(what)s: the text is %(length)s characters long; at most %(limit)s fit.")
+            % {"what": what, "length": f"{len(text):,}", "limit": f"{limit:,}"},
         )
     return text
 
@@ -111,7 +119,11 @@ def _text(question: Question, value: Any, what: str, limit: int) -> str:
 def _clean_choice(question: Question, value: Any, _lookup: CountryLookup) -> str:
     codes = question.choice_codes()
     if not isinstance(value, str) or value not in codes:
-        _fail(question, f"{value!r} is not one of the choices ({', '.join(codes)}).")
+        _fail(
+            question,
+            _("%(value)s is not one of the choices (%(codes)s).")
+            % {"value": repr(value), "codes": ", ".join(codes)},
+        )
     return value
 
 
@@ -119,19 +131,22 @@ def _clean_multi_choice(question: Question, value: Any, _lookup: CountryLookup) 
     if isinstance(value, list | tuple):
         value = {"choices": list(value), "other": ""}
     if not isinstance(value, dict) or not set(value) <= {"choices", "other"}:
-        _fail(question, "expected a list of ticked choices (and an optional other text).")
+        _fail(question, _("expected a list of ticked choices (and an optional other text)."))
     ticked = value.get("choices") or []
     if not isinstance(ticked, list) or not all(isinstance(code, str) for code in ticked):
-        _fail(question, "expected a list of ticked choices.")
-    other_text = _text(question, value.get("other") or "", '"Other"', MAX_CELL_TEXT)
+        _fail(question, _("expected a list of ticked choices."))
+    other_text = _text(question, value.get("other") or "", _('"Other"'), MAX_CELL_TEXT)
     codes = question.choice_codes()
     unknown = [code for code in ticked if code not in codes]
     if unknown:
-        _fail(question, f"{', '.join(map(repr, unknown))} is not one of the choices.")
+        _fail(
+            question,
+            _("%(values)s is not one of the choices.") % {"values": ", ".join(map(repr, unknown))},
+        )
     if OTHER_CHOICE_CODE in ticked and question.allow_other and not other_text:
-        _fail(question, '"Other" is ticked: please specify what.')
+        _fail(question, _('"Other" is ticked: please specify what.'))
     if other_text and OTHER_CHOICE_CODE not in ticked:
-        _fail(question, 'a text for "other" was given but "Other" is not ticked.')
+        _fail(question, _('a text for "other" was given but "Other" is not ticked.'))
     if not ticked:
         return None
     ordered = [code for code in codes if code in set(ticked)]
@@ -155,13 +170,13 @@ def _parse_int(value: Any) -> int | None:
 
 def _check_int(number: int | None, minimum: int | None, maximum: int | None) -> str | None:
     if number is None:
-        return "expected a whole number."
+        return _("expected a whole number.")
     lowest = 0 if minimum is None else minimum
     if number < lowest:
-        return f"the number must be at least {lowest:,}."
+        return _("the number must be at least %(number)s.") % {"number": f"{lowest:,}"}
     highest = MAX_INTEGER if maximum is None else maximum
     if number > highest:
-        return f"the number must be at most {highest:,}."
+        return _("the number must be at most %(number)s.") % {"number": f"{highest:,}"}
     return None
 
 
@@ -174,7 +189,7 @@ def _clean_integer(question: Question, value: Any, _lookup: CountryLookup) -> in
 
 
 def _clean_text(question: Question, value: Any, _lookup: CountryLookup) -> str:
-    return _text(question, value, "the answer", question.max_length or DEFAULT_TEXT_LIMIT)
+    return _text(question, value, _("the answer"), question.max_length or DEFAULT_TEXT_LIMIT)
 
 
 def _parse_date(value: Any) -> datetime.date | None:
@@ -193,36 +208,46 @@ def _parse_date(value: Any) -> datetime.date | None:
 def _clean_date(question: Question, value: Any, _lookup: CountryLookup) -> datetime.date:
     date = _parse_date(value)
     if date is None:
-        _fail(question, f"{value!r} is not a date (expected YYYY-MM-DD).")
+        _fail(
+            question, _("%(value)s is not a date (expected YYYY-MM-DD).") % {"value": repr(value)}
+        )
     return date
 
 
 def _clean_contact(question: Question, value: Any, _lookup: CountryLookup) -> dict[str, str]:
     codes = [f["code"] for f in CONTACT_FIELDS]
     if not isinstance(value, dict):
-        _fail(question, f"expected a contact block with {', '.join(codes)}.")
+        _fail(
+            question, _("expected a contact block with %(fields)s.") % {"fields": ", ".join(codes)}
+        )
     unknown = sorted(set(value) - set(codes))
     if unknown:
-        _fail(question, f"unknown contact field(s): {', '.join(unknown)}.")
+        _fail(question, _("unknown contact field(s): %(fields)s.") % {"fields": ", ".join(unknown)})
     contact = {
-        code: _text(question, value.get(code) or "", f"the {code}", MAX_CONTACT_FIELD)
+        code: _text(
+            question, value.get(code) or "", _("the %(field)s") % {"field": code}, MAX_CONTACT_FIELD
+        )
         for code in codes
     }
     if contact["email"]:
         try:
             validate_email(contact["email"])
         except ValidationError:
-            _fail(question, f"{contact['email']!r} is not a valid e-mail address.")
+            _fail(
+                question,
+                _("%(address)s is not a valid e-mail address.")
+                % {"address": repr(contact["email"])},
+            )
     if not any(contact.values()):
         return None
     return contact
 
 
 def _clean_cell(question: Question, column: dict, row_number: int, value: Any) -> Any:
-    where = f"row {row_number}, {column['label']}"
+    where = _("row %(number)s, %(column)s") % {"number": row_number, "column": column["label"]}
     if _is_blank(value):
         if column.get("required"):
-            _fail(question, f"{where}: this column is required.")
+            _fail(question, _("%(where)s: this column is required.") % {"where": where})
         return None
     ctype = column["type"]
     if ctype == ColumnType.TEXT:
@@ -236,22 +261,34 @@ def _clean_cell(question: Question, column: dict, row_number: int, value: Any) -
     if ctype == ColumnType.DATE:
         date = _parse_date(value)
         if date is None:
-            _fail(question, f"{where}: {value!r} is not a date (expected YYYY-MM-DD).")
+            _fail(
+                question,
+                _("%(where)s: %(value)s is not a date (expected YYYY-MM-DD).")
+                % {"where": where, "value": repr(value)},
+            )
         return date
     if ctype == ColumnType.URL:
         url = _text(question, value, where, MAX_CELL_TEXT)
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            _fail(question, f"{where}: {url!r} is not a web address (http:// or https://).")
+            _fail(
+                question,
+                _("%(where)s: %(value)s is not a web address (http:// or https://).")
+                % {"where": where, "value": repr(url)},
+            )
         return url
     if ctype == ColumnType.YES_NO:
         if value not in YES_NO_CODES:
-            _fail(question, f"{where}: expected yes or no.")
+            _fail(question, _("%(where)s: expected yes or no.") % {"where": where})
         return value
     if ctype == ColumnType.CHOICE:
         if value not in [c["code"] for c in column["choices"]]:
-            _fail(question, f"{where}: {value!r} is not one of the choices.")
+            _fail(
+                question,
+                _("%(where)s: %(value)s is not one of the choices.")
+                % {"where": where, "value": repr(value)},
+            )
         return value
     if ctype == ColumnType.COUNTRY:
         return _text(question, value, where, 3).upper()
@@ -262,13 +299,17 @@ def _clean_table(
     question: Question, value: Any, known_countries: CountryLookup
 ) -> list[dict[str, Any]] | None:
     if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
-        _fail(question, "expected a list of rows.")
+        _fail(question, _("expected a list of rows."))
     columns = {column["code"]: column for column in question.columns}
     rows = []
     for number, raw_row in enumerate(value, start=1):
         unknown = sorted(set(raw_row) - set(columns))
         if unknown:
-            _fail(question, f"row {number}: unknown column(s) {', '.join(unknown)}.")
+            _fail(
+                question,
+                _("row %(number)s: unknown column(s) %(columns)s.")
+                % {"number": number, "columns": ", ".join(unknown)},
+            )
         if all(_is_blank(raw_row.get(code)) for code in columns):
             continue  # an empty row the user added but left blank
         rows.append(
@@ -282,16 +323,20 @@ def _clean_table(
     if used:
         missing = sorted(used - known_countries(used))
         if missing:
-            _fail(question, f"unknown State code(s): {', '.join(missing)}.")
+            _fail(question, _("unknown State code(s): %(codes)s.") % {"codes": ", ".join(missing)})
     if len(rows) < question.min_rows:
-        _fail(question, f"at least {question.min_rows} row(s) are needed.")
+        _fail(question, _("at least %(count)s row(s) are needed.") % {"count": question.min_rows})
     if question.max_rows is not None and len(rows) > question.max_rows:
-        _fail(question, f"at most {question.max_rows} rows fit; {len(rows)} were given.")
+        _fail(
+            question,
+            _("at most %(limit)s rows fit; %(count)s were given.")
+            % {"limit": question.max_rows, "count": len(rows)},
+        )
     return rows or None
 
 
 def _clean_file(question: Question, value: Any, _lookup: CountryLookup):
-    _fail(question, "files are attached by uploading them, not given as an answer value.")
+    _fail(question, _("files are attached by uploading them, not given as an answer value."))
 
 
 _CLEANERS: dict[str, Callable[[Question, Any, CountryLookup], Any]] = {

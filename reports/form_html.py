@@ -18,15 +18,31 @@ from __future__ import annotations
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports.models import Question, QuestionType
+from reports.questionnaire_i18n import QuestionnaireTexts, QuestionTexts
 from reports.report_forms import CellView, QuestionView
 
 CHOICE_TYPES = frozenset(
     {QuestionType.YES_NO_DEVELOPING, QuestionType.YES_NO, QuestionType.SINGLE_CHOICE}
 )
+# The contact block's fields, named in the report's language like the rest of the questionnaire.
+CONTACT_LABELS = {
+    "name": gettext_lazy("Name"),
+    "position": gettext_lazy("Position"),
+    "organization": gettext_lazy("Ministry, agency or organization"),
+    "address": gettext_lazy("Address"),
+    "phone": gettext_lazy("Telephone"),
+    "email": gettext_lazy("E-mail"),
+}
+# Django's code for a report's language, for lang attributes and overrides ("zh" is "zh-hans").
+DJANGO_LANGUAGE = {"zh": "zh-hans"}
+RTL = frozenset({"ar"})
 
 
 def e(value) -> str:
@@ -41,11 +57,16 @@ def question_html(
     report,
     accepted_extensions: str,
     max_upload_mb: int,
+    texts: QuestionnaireTexts,
     request=None,
 ) -> SafeString:
-    """The whole `<fieldset>` of one question, as the form shows it."""
+    """The whole `<fieldset>` of one question, as the form shows it.
+
+    The questionnaire's words (text, help, choices, columns) come from `texts`, in the report's
+    language; the interface's words (buttons, hints, messages) are in the active language.
+    """
     question = view.question
-    static = _static(question)
+    static = _static(question, texts)
     disabled = "" if can_edit else "disabled"
     classes = static.classes
     if view.error:
@@ -63,23 +84,32 @@ def question_html(
     if view.prefilled_from_year:
         confirm = (
             f'<button type="submit" name="confirm" value="{code}" class="link">'
-            "Confirm for this report</button>"
+            f"{e(_('Confirm for this report'))}</button>"
             if can_edit
             else ""
         )
         parts.append(
-            f'\n  <p class="prefilled" data-prefilled>From {e(view.prefilled_from_year)}'
+            '\n  <p class="prefilled" data-prefilled>'
+            f"{e(_('From %(year)s') % {'year': view.prefilled_from_year})}"
             f"\n    {confirm}</p>"
         )
     if view.conflict_theirs is not None:
+        theirs = f"<span data-theirs>{e(view.conflict_theirs)}</span>"
+        keep = (
+            f'<button type="submit" name="take_theirs" value="{code}" class="link">'
+            f"{e(_('keep theirs'))}</button>"
+        )
+        headline = e(_("A colleague saved a different answer while you were editing."))
+        their_answer = e(_("Their answer: %(answer)s")) % {"answer": theirs}
+        still = e(
+            _("Your answer is still in the form below. Save again to keep yours, or %(keep)s.")
+        ) % {"keep": keep}
         parts.append(
             '\n  <div class="conflict" role="alert">'
-            "\n    <p><strong>A colleague saved a different answer while you were editing."
-            "</strong></p>"
-            f"\n    <p>Their answer: <span data-theirs>{e(view.conflict_theirs)}</span></p>"
-            "\n    <p>Your answer is still in the form below. Save again to keep yours, or"
-            f'\n      <button type="submit" name="take_theirs" value="{code}" class="link">'
-            "keep theirs</button>.</p>\n  </div>"
+            f"\n    <p><strong>{headline}</strong></p>"
+            f"\n    <p>{their_answer}</p>"
+            f"\n    <p>{still}</p>"
+            "\n  </div>"
         )
     if view.error:
         parts.append(
@@ -103,36 +133,50 @@ def question_html(
 
 
 class _Static:
-    """What a question's block shows whatever the answer: built once per question."""
+    """What a question's block shows whatever the answer: built once per question, report
+    language and interface language."""
 
-    def __init__(self, question: Question) -> None:
+    def __init__(self, question: Question, words: QuestionTexts, language: str) -> None:
         code = self.code = e(question.code)
         parent = question.show_if_question
         self.classes = "question follow-up" if parent else "question"
-        attributes = f'id="q-{code}" data-code="{code}" data-type="{e(question.type)}"'
+        # The block carries the report's language: an Arabic questionnaire reads right to left
+        # (and a Chinese one takes its font) whatever language the interface is in.
+        direction = "rtl" if language in RTL else "ltr"
+        attributes = (
+            f'id="q-{code}" data-code="{code}" data-type="{e(question.type)}" '
+            f'lang="{DJANGO_LANGUAGE.get(language, language)}" dir="{direction}"'
+        )
         if parent:
             values = e(" ".join(question.show_if_values))
             attributes += f'\n  data-show-if="{e(parent.code)}" data-show-values="{values}"'
         self.attributes = attributes
         required = (
-            '<span class="required" title="A required answer">required</span>'
+            f'<span class="required" title="{e(_("A required answer"))}">{e(_("required"))}</span>'
             if question.required
             else ""
         )
-        cites = "".join(f'<span class="cite">{e(cite)}</span>' for cite in question.citations)
+        cites = "".join(
+            f'<span class="cite" dir="ltr">{e(cite)}</span>' for cite in question.citations
+        )
         help_text = (
-            f'\n  <p class="help" id="help-{code}">{e(question.help)}</p>' if question.help else ""
+            f'\n  <p class="help" id="help-{code}">{e(words.help)}</p>' if words.help else ""
         )
         self.heading = (
-            f'\n  <legend>\n    <span class="code">{code}</span>'
-            f'\n    <span class="text">{e(question.text)}</span>\n    {required}\n  </legend>'
+            f'\n  <legend>\n    <span class="code" dir="ltr">{code}</span>'
+            f'\n    <span class="text">{e(words.text)}</span>\n    {required}\n  </legend>'
             f'\n  <p class="cites">{cites}</p>{help_text}'
         )
-        self.choices = [(e(c["code"]), c["code"], e(c["label"])) for c in question.choice_list()]
-        self.text_label = (
-            f'<label class="visually-hidden" for="f-{code}">{e(question.text)}</label>'
-        )
-        self.columns = [_Column(column) for column in question.columns]
+        self.unit = e(words.unit)
+        self.choices = [
+            (e(c["code"]), c["code"], e(words.choice_label(c["code"])))
+            for c in question.choice_list()
+        ]
+        self.text_label = f'<label class="visually-hidden" for="f-{code}">{e(words.text)}</label>'
+        with translation.override(DJANGO_LANGUAGE.get(language, language)):
+            self.contact_labels = {code: e(str(label)) for code, label in CONTACT_LABELS.items()}
+            yes_no = (e(_("Yes")), e(_("No")))
+        self.columns = [_Column(column, words, yes_no) for column in question.columns]
         head = "".join(column.head for column in self.columns)
         self.table_head = f"<thead><tr>{head}"
         # The empty row scripts copy: only on editable forms, so never disabled.
@@ -140,25 +184,41 @@ class _Static:
             f"<td>{column.cell(f'q-{code}-__row__-{column.code}', '', '')}</td>"
             for column in self.columns
         )
+        # The interface's words, in the language the static block was built under.
+        self.no_answer = e(_("No answer"))
+        self.please_specify = e(_("Please specify"))
+        self.remove = e(_("Remove"))
+        self.add_row = e(_("Add a row"))
+        self.no_file = e(_("No file attached yet."))
+        self.attach = e(_("Attach a file"))
 
 
 class _Column:
     """One table column: its head and how its cells are written."""
 
-    def __init__(self, column: dict) -> None:
+    def __init__(self, column: dict, words: QuestionTexts, yes_no: tuple[str, str]) -> None:
         self.code = e(column["code"])
         self.type = column["type"]
-        self.label = e(column["label"])
+        self.label = e(words.column_label(column["code"]))
         mark = (
-            ' <span class="required-mark" title="required">*</span>'
+            f' <span class="required-mark" title="{e(_("required"))}">*</span>'
             if column.get("required")
             else ""
         )
         self.head = f'<th scope="col">{self.label}{mark}</th>'
         self.options = [
-            (choice["code"], e(choice["code"]), e(choice["label"]))
+            (
+                choice["code"],
+                e(choice["code"]),
+                e(words.column_choice_label(column["code"], choice["code"])),
+            )
             for choice in column.get("choices", [])
         ]
+        self.yes, self.no = yes_no
+        self.iso_label = e(
+            _("%(column)s (ISO code)") % {"column": words.column_label(column["code"])}
+        )
+        self.iso_example = e(_("e.g. FRA"))
 
     def cell(self, name: str, value, disabled: str) -> str:
         label = self.label
@@ -177,41 +237,59 @@ class _Column:
             no = "selected" if value == "no" else ""
             return (
                 f'<select name="{name}" aria-label="{label}" {disabled}><option value="">—</option>'
-                f'<option value="yes" {yes}>Yes</option><option value="no" {no}>No</option>'
-                "</select>"
+                f'<option value="yes" {yes}>{self.yes}</option>'
+                f'<option value="no" {no}>{self.no}</option></select>'
             )
         value = e(value)
+        # Codes, numbers, dates and addresses stay left to right inside an Arabic form.
         if kind == "country":
             return (
-                f'<input type="text" list="states" name="{name}" value="{value}" '
-                f'aria-label="{label} (ISO code)" maxlength="3" size="5" placeholder="e.g. FRA" '
-                f"{disabled}>"
+                f'<input type="text" list="states" name="{name}" value="{value}" dir="ltr" '
+                f'aria-label="{self.iso_label}" maxlength="3" size="5" '
+                f'placeholder="{self.iso_example}" {disabled}>'
             )
         if kind == "integer":
             return (
-                f'<input type="text" inputmode="numeric" name="{name}" value="{value}" '
+                f'<input type="text" inputmode="numeric" name="{name}" value="{value}" dir="ltr" '
                 f'aria-label="{label}" size="8" {disabled}>'
             )
         if kind == "date":
             return (
-                f'<input type="date" name="{name}" value="{value}" aria-label="{label}" {disabled}>'
+                f'<input type="date" name="{name}" value="{value}" aria-label="{label}" dir="ltr" '
+                f"{disabled}>"
             )
         if kind == "url":
             return (
-                f'<input type="url" name="{name}" value="{value}" aria-label="{label}" '
+                f'<input type="url" name="{name}" value="{value}" aria-label="{label}" dir="ltr" '
                 f'placeholder="https://" {disabled}>'
             )
         return (
-            f'<input type="text" name="{name}" value="{value}" aria-label="{label}" '
+            f'<input type="text" name="{name}" value="{value}" aria-label="{label}" dir="auto" '
             f'maxlength="2000" {disabled}>'
         )
 
 
-def _static(question: Question) -> _Static:
-    static = question.__dict__.get("_form_html_static")
-    if static is None:
-        static = question.__dict__["_form_html_static"] = _Static(question)
-    return static
+def _static(question: Question, texts: QuestionnaireTexts) -> _Static:
+    """The question's static block for these texts under the active interface language.
+
+    Kept on the shared question object per (report language, interface language); a rebuilt
+    `texts` (its translation changed) replaces the entry, so the cache never outgrows the
+    number of language pairs.
+    """
+    cache = question.__dict__.get("_form_html_static")
+    if cache is None:
+        cache = question.__dict__["_form_html_static"] = {}
+    key = (texts.language, translation.get_language())
+    entry = cache.get(key)
+    if entry is None or entry[0] is not texts:
+        language = _report_language(texts.language)
+        entry = cache[key] = (texts, _Static(question, texts.question(question.code), language))
+    return entry[1]
+
+
+def _report_language(code: str) -> str:
+    """The report's language code ("zh") for a texts language ("zh-hans")."""
+    return code.split("-")[0]
 
 
 def _answer(view, static, disabled, can_edit, report, accepted_extensions, max_upload_mb) -> str:
@@ -229,7 +307,7 @@ def _answer(view, static, disabled, can_edit, report, accepted_extensions, max_u
         )
         clear = (
             f'<label class="choice clear"><input type="radio" name="{name}" value="" '
-            f"{'' if value else 'checked'}> No answer</label>"
+            f"{'' if value else 'checked'}> {static.no_answer}</label>"
             if can_edit
             else ""
         )
@@ -246,36 +324,37 @@ def _answer(view, static, disabled, can_edit, report, accepted_extensions, max_u
             )
             if raw == "other":
                 items.append(
-                    '\n      <label class="other-text">Please specify <input type="text" '
-                    f'name="{name}-other" value="{e(view.other_text)}" maxlength="2000" '
-                    f"{disabled}></label>"
+                    f'\n      <label class="other-text">{static.please_specify} <input '
+                    f'type="text" name="{name}-other" value="{e(view.other_text)}" dir="auto" '
+                    f'maxlength="2000" {disabled}></label>'
                 )
         return f'    <div class="choice-list">{"".join(items)}\n    </div>'
     if qtype == QuestionType.INTEGER:
         described = f'aria-describedby="help-{code}"' if question.help else ""
-        unit = f' <span class="unit">{e(question.unit)}</span>' if question.unit else ""
+        unit = f' <span class="unit">{static.unit}</span>' if static.unit else ""
         return (
             f"    {static.text_label}\n"
             f'    <input type="text" inputmode="numeric" id="f-{code}" name="{name}" '
-            f'value="{e(view.value)}" class="number" {described} {disabled}>{unit}'
+            f'value="{e(view.value)}" class="number" dir="ltr" {described} {disabled}>{unit}'
         )
     if qtype == QuestionType.TEXT:
         return (
             f"    {static.text_label}\n"
-            f'    <textarea id="f-{code}" name="{name}" rows="4" '
+            f'    <textarea id="f-{code}" name="{name}" rows="4" dir="auto" '
             f'maxlength="{e(question.max_length or 10000)}" {disabled}>{e(view.value)}</textarea>'
         )
     if qtype == QuestionType.DATE:
         return (
             f"    {static.text_label}\n"
             f'    <input type="date" id="f-{code}" name="{name}" value="{e(view.value)}" '
-            f"{disabled}>"
+            f'dir="ltr" {disabled}>'
         )
     if qtype == QuestionType.CONTACT:
         fields = "".join(
-            f"\n      <label>{e(cell.column['label'])} <input "
-            f'type="{_contact_input_type(cell)}" name="{e(cell.name)}" value="{e(cell.value)}" '
-            f'maxlength="500" {disabled}></label>'
+            f"\n      <label>{_contact_label(static, cell)}"
+            f' <input type="{_contact_input_type(cell)}" name="{e(cell.name)}" '
+            f'value="{e(cell.value)}" dir="{_contact_direction(cell)}" maxlength="500" '
+            f"{disabled}></label>"
             for cell in view.contact_fields
         )
         return f'    <div class="contact-grid">{fields}\n    </div>'
@@ -291,6 +370,14 @@ def _contact_input_type(cell: CellView) -> str:
     return "email" if code == "email" else "tel" if code == "phone" else "text"
 
 
+def _contact_label(static: _Static, cell: CellView) -> str:
+    return static.contact_labels.get(cell.column["code"]) or e(cell.column["label"])
+
+
+def _contact_direction(cell: CellView) -> str:
+    return "ltr" if cell.column["code"] in ("email", "phone") else "auto"
+
+
 def _table(view, static, disabled, can_edit) -> str:
     code = static.code
     rows = view.rows
@@ -302,7 +389,7 @@ def _table(view, static, disabled, can_edit) -> str:
         )
         remove = (
             f'<td><label class="remove-row"><input type="checkbox" name="q-{code}-{index}-DELETE"'
-            ' value="1"> Remove</label></td>'
+            f' value="1"> {static.remove}</label></td>'
             if can_edit
             else ""
         )
@@ -310,7 +397,9 @@ def _table(view, static, disabled, can_edit) -> str:
             f"\n        <tr data-row>\n          {cells}\n          {remove}\n        </tr>"
         )
     remove_head = (
-        '<th scope="col"><span class="visually-hidden">Remove</span></th>' if can_edit else ""
+        f'<th scope="col"><span class="visually-hidden">{static.remove}</span></th>'
+        if can_edit
+        else ""
     )
     html = (
         '    <div class="table-scroll">\n    <table class="data answer-table" data-table>'
@@ -321,9 +410,9 @@ def _table(view, static, disabled, can_edit) -> str:
     if can_edit:
         html += (
             f"\n    <template data-row-template><tr data-row>{static.template_row}"
-            '<td><button type="button" class="link" data-remove-row>Remove</button></td></tr>'
-            f'</template>\n    <button type="submit" name="add_row" value="{code}" data-add-row>'
-            "Add a row</button>"
+            f'<td><button type="button" class="link" data-remove-row>{static.remove}</button>'
+            f'</td></tr></template>\n    <button type="submit" name="add_row" value="{code}" '
+            f"data-add-row>{static.add_row}</button>"
         )
     return html
 
@@ -337,20 +426,23 @@ def _files(view, static, can_edit, report, accepted_extensions, max_upload_mb) -
             action = reverse("report-attachment-delete", args=[report.pk, attachment.pk])
             remove = (
                 f'<button type="submit" class="link" formaction="{e(action)}" formnovalidate>'
-                "Remove</button>"
+                f"{static.remove}</button>"
             )
         items.append(
-            f'\n      <li><a href="{e(link)}">{e(attachment.original_name)}</a> '
-            f"<small>({e(filesizeformat(attachment.size))})</small>\n        {remove}</li>"
+            f'\n      <li><a href="{e(link)}"><bdi>{e(attachment.original_name)}</bdi></a> '
+            f'<small dir="ltr">({e(filesizeformat(attachment.size))})</small>'
+            f"\n        {remove}</li>"
         )
     if not items:
-        items.append('\n      <li class="meta">No file attached yet.</li>')
+        items.append(f'\n      <li class="meta">{static.no_file}</li>')
     html = f'    <ul class="files" data-files>{"".join(items)}\n    </ul>'
     if can_edit:
+        kinds = _("PDF, Word, Excel, OpenDocument text, PNG or JPEG; at most %(size)s MB.") % {
+            "size": max_upload_mb
+        }
         html += (
-            f'\n    <label>Attach a file <input type="file" name="q-{static.code}-file" '
+            f'\n    <label>{static.attach} <input type="file" name="q-{static.code}-file" '
             f'accept="{e(accepted_extensions)}" data-upload></label>'
-            f'\n    <p class="meta">PDF, Word, Excel, OpenDocument text, PNG or JPEG; at most '
-            f"{e(max_upload_mb)} MB.</p>"
+            f'\n    <p class="meta">{e(kinds)}</p>'
         )
     return html

@@ -445,3 +445,60 @@ def forget_questionnaire_structures() -> None:
     _STRUCTURE_CACHE.clear()
     _CODE_CACHE.clear()
     _PARENT_CACHE.clear()
+    _ENGLISH_TEXTS.clear()
+
+
+def questionnaire_texts(report: NationalReport):
+    """The questionnaire's texts in the report's language, each falling back to its English.
+
+    English reports read them from the cached structure (no query; a version in use is frozen).
+    Other languages go through `translated_texts`, whose cache costs one query per call: a
+    translation may still change after the version is frozen.
+    """
+    from reports.questionnaire_i18n import translated_texts
+
+    version_id = report.cycle.questionnaire_id
+    if report.language == NationalReport.Language.ENGLISH:
+        texts = _ENGLISH_TEXTS.get(version_id)
+        if texts is None:
+            texts = _ENGLISH_TEXTS[version_id] = _english_texts(report)
+        return texts
+    # Only the version's id is read (its title comes from the stamp): no query for the row.
+    return translated_texts(QuestionnaireVersion(pk=version_id), report.language)
+
+
+_ENGLISH_TEXTS: dict[int, Any] = {}
+
+
+def _english_texts(report: NationalReport):
+    from django.utils import translation
+
+    from reports.questionnaire_i18n import QuestionnaireTexts, QuestionTexts, SectionTexts
+
+    sections, questions = questionnaire_of(report)
+    with translation.override("en"):  # built-in labels ("Yes", "Other (specify)") as English
+        question_texts = {
+            q.code: QuestionTexts(
+                code=q.code,
+                text=q.text,
+                help=q.help,
+                unit=q.unit,
+                choices={c["code"]: str(c["label"]) for c in q.choice_list()},
+                columns={
+                    column["code"]: (
+                        column["label"],
+                        {c["code"]: c["label"] for c in column.get("choices") or []},
+                    )
+                    for column in q.columns or []
+                },
+            )
+            for q in questions
+        }
+    return QuestionnaireTexts(
+        version_id=report.cycle.questionnaire_id,
+        language="en",
+        title="",
+        description="",
+        sections={s.code: SectionTexts(s.code, s.title, s.help) for s in sections},
+        questions=question_texts,
+    )

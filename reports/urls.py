@@ -63,6 +63,7 @@ urlpatterns = [
     path("my-reports/", focal.my_reports, name="my-reports"),
     path("countries/<int:country_id>/cycles/<int:year>/start/", focal.start, name="report-start"),
     path("reports/<int:report_id>/", focal.overview, name="report-overview"),
+    path("reports/<int:report_id>/language/", focal.change_language, name="report-language"),
     path(
         "reports/<int:report_id>/sections/<str:section_code>/",
         focal.section_page,

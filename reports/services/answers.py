@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from countries.models import Country
 from reports.access import EDITABLE_STATUSES
@@ -44,7 +45,8 @@ class AnswerConflictError(Exception):
         self.current_value = current_value
         self.current_version = current_version
         super().__init__(
-            f"Question {question.code}: someone else saved this answer since you opened it."
+            _("Question %(code)s: someone else saved this answer since you opened it.")
+            % {"code": question.code}
         )
 
 
@@ -66,8 +68,11 @@ def _refuse_unless_editable(status: str, what: str) -> None:
     if status not in EDITABLE_STATUSES:
         label = NationalReport.Status(status).label.lower()
         raise ReportNotEditableError(
-            f"The report is {label}: {what[0].lower()}{what[1:]} only while it is a draft or "
-            "returned for revision."
+            _(
+                "The report is %(status)s: %(what)s only while it is a draft or returned for "
+                "revision."
+            )
+            % {"status": label, "what": f"{what[0].lower()}{what[1:]}"}
         )
 
 
@@ -110,6 +115,36 @@ def start_report(
             if source is not None:
                 _copy_answers(source=source, target=report)
     return report
+
+
+def change_report_language(*, report: NationalReport, language: str, user=None) -> None:
+    """Set the language the report is written in (the form then shows the questionnaire in it).
+
+    Only a draft changes language: once submitted, the secretariat reads it in that language.
+    """
+    if language not in NationalReport.Language.values:
+        raise ValueError(f"unknown report language {language!r}")
+    with transaction.atomic():
+        locked = NationalReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status != NationalReport.Status.DRAFT:
+            raise ReportNotEditableError(
+                _("The report's language can change only while it is a draft.")
+            )
+        if locked.language == language:
+            return
+        old = locked.language
+        NationalReport.objects.filter(pk=report.pk).update(
+            language=language, updated_at=timezone.now()
+        )
+        record_event(
+            report=report,
+            kind=ReportEvent.Kind.EDIT,
+            actor=user,
+            old_value=old,
+            new_value=language,
+            message=f"Report language changed from {old} to {language}",
+        )
+    report.language = language
 
 
 def last_accepted_report(*, country: Country, before_year: int) -> NationalReport | None:
@@ -261,7 +296,7 @@ def _locked_answer(report: NationalReport, question: Question) -> tuple[Answer |
     results = _together([(_lock_sql(), [report.pk]), *_reads(report, question)])
     if not results[0]:
         raise NationalReport.DoesNotExist("No such report")
-    _refuse_unless_editable(results[0][0][0], "Answers can change")
+    _refuse_unless_editable(results[0][0][0], _("Answers can change"))
     return _stored_from(question, results[1:])
 
 
@@ -396,7 +431,7 @@ def save_answer(
 def confirm_prefilled(*, report: NationalReport, question_ids: Iterable[int], user=None) -> int:
     """Mark copied answers as confirmed for this cycle; returns how many were confirmed."""
     with transaction.atomic():
-        lock_editable_report(report.pk, "Copied answers can be confirmed")
+        lock_editable_report(report.pk, _("Copied answers can be confirmed"))
         answers = Answer.objects.filter(
             report=report, question_id__in=list(question_ids), prefilled_from_year__isnull=False
         ).select_related("question")

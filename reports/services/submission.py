@@ -7,6 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reports import access
 from reports.models import CountingRule, NationalReport, Question, Revision
@@ -26,8 +28,18 @@ class IncompleteReportError(SubmissionRefused):
     def __init__(self, missing: list[Question]) -> None:
         self.missing = missing
         codes = ", ".join(q.code for q in missing[:10])
-        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-        super().__init__(f"{len(missing)} required answer(s) are missing: {codes}{more}.")
+        if len(missing) > 10:
+            codes = ngettext(
+                "%(codes)s and %(more)d more", "%(codes)s and %(more)d more", len(missing) - 10
+            ) % {"codes": codes, "more": len(missing) - 10}
+        super().__init__(
+            ngettext(
+                "%(count)d required answer is missing: %(codes)s.",
+                "%(count)d required answers are missing: %(codes)s.",
+                len(missing),
+            )
+            % {"count": len(missing), "codes": codes}
+        )
 
 
 def snapshot_answers(report: NationalReport, questions: list[Question]) -> dict[str, Any]:
@@ -51,7 +63,7 @@ def submit_report(*, report: NationalReport, user) -> Revision:
         )
         if not access.can_submit(user, report):
             raise SubmissionRefused(
-                "Only the country's submitter can submit, and only a draft or returned report."
+                _("Only the country's submitter can submit, and only a draft or returned report.")
             )
         questions = list(
             Question.objects.filter(version_id=report.cycle.questionnaire_id).order_by("position")
@@ -102,8 +114,10 @@ def recall_report(*, report: NationalReport, user) -> NationalReport:
         )
         if not access.can_recall(user, report):
             raise SubmissionRefused(
-                "Only the country's submitter can recall a report, and only until the "
-                "secretariat starts its review."
+                _(
+                    "Only the country's submitter can recall a report, and only until the "
+                    "secretariat starts its review."
+                )
             )
         revision = report.revisions.order_by("-number").first()
         report.status = NationalReport.Status.DRAFT

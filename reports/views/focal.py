@@ -20,16 +20,18 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from countries.models import Country
 from reports import access
 from reports.answers import AnswerValidationError, clean_answer
 from reports.files import ACCEPTED_EXTENSIONS, MAX_ATTACHMENT_BYTES, FileRefused
-from reports.form_html import question_html
+from reports.form_html import DJANGO_LANGUAGE, RTL, question_html
 from reports.models import (
     NationalReport,
     Question,
@@ -56,6 +58,7 @@ from reports.selectors import (
     has_follow_ups,
     question_by_code,
     questionnaire_of,
+    questionnaire_texts,
     section_answers,
 )
 from reports.services import (
@@ -65,6 +68,7 @@ from reports.services import (
     save_answer,
     start_report,
 )
+from reports.services.answers import change_report_language
 from reports.services.attachments import add_attachment, remove_attachment
 from reports.services.submission import (
     IncompleteReportError,
@@ -98,6 +102,10 @@ class ReportRow:
     answered_required: int
     required: int
     days_left: int
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left
 
 
 @dataclass
@@ -164,7 +172,12 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/focal/my_reports.html",
-        {"panels": panels, "is_secretariat": access.is_secretariat(request.user)},
+        {
+            "panels": panels,
+            "is_secretariat": access.is_secretariat(request.user),
+            "report_languages": NationalReport.Language.choices,
+            "default_language": default_report_language(),
+        },
     )
 
 
@@ -174,14 +187,48 @@ def start(request: HttpRequest, country_id: int, year: int) -> HttpResponse:
     country = access.country_for(request.user, country_id)
     cycle = get_object_or_404(ReportingCycle.objects.open(), year=year)
     prefill = request.POST.get("prefill") == "1"
-    report = start_report(country=country, cycle=cycle, user=request.user, prefill=prefill)
+    report = start_report(
+        country=country,
+        cycle=cycle,
+        user=request.user,
+        prefill=prefill,
+        language=_posted_language(request),
+    )
     if prefill and report.prefilled_from_id:
         messages.success(
             request,
-            f"The report starts from your {report.prefilled_from.cycle.year} report. Answers "
-            "copied from it are marked until you confirm or change them.",
+            _(
+                "The report starts from your %(year)s report. Answers copied from it are marked "
+                "until you confirm or change them."
+            )
+            % {"year": report.prefilled_from.cycle.year},
         )
     return redirect("report-overview", report_id=report.pk)
+
+
+def _posted_language(request: HttpRequest) -> str:
+    """The report language the form chose; the interface's language when none (or a bad one)
+    was sent: a focal point reading the site in French most likely writes in French."""
+    choices = {code for code, _label in NationalReport.Language.choices}
+    posted_code = request.POST.get("language", "")
+    if posted_code in choices:
+        return posted_code
+    return default_report_language()
+
+
+def default_report_language() -> str:
+    from django.utils import translation
+
+    code = (translation.get_language() or "en").split("-")[0]
+    return code if code in {c for c, _label in NationalReport.Language.choices} else "en"
+
+
+def _language_context(report) -> dict:
+    """How the questionnaire's words are marked up: its language and direction."""
+    return {
+        "report_lang": DJANGO_LANGUAGE.get(report.language, report.language),
+        "report_dir": "rtl" if report.language in RTL else "ltr",
+    }
 
 
 # -- a report ------------------------------------------------------------------------------
@@ -195,7 +242,7 @@ def _visible_comments(report) -> dict[int | None, list]:
     return grouped
 
 
-def _navigator(report, progress, current=None) -> SafeString:
+def _navigator(report, progress, texts, current=None) -> SafeString:
     """The items of the section list beside the form, written out (the page's hottest loop:
     through the template engine, a dozen lookups per section)."""
     # One reverse for all the links; the placeholder comes back quoted as reverse quotes.
@@ -208,11 +255,11 @@ def _navigator(report, progress, current=None) -> SafeString:
         code = conditional_escape(section.code)
         link = conditional_escape(url.replace("__section__", quote(section.code, safe="")))
         current_attribute = 'aria-current="page"' if is_current else ""
-        title = conditional_escape(section.title)
+        title = conditional_escape(texts.section(section.code).title)
         items.append(
             f'\n    <li class="{css}">\n      <a href="{link}" {current_attribute}>\n'
             f'        <span class="nav-title">{code}. {title}</span>\n'
-            f'        <span class="nav-count" data-section-progress="{code}">'
+            f'        <span class="nav-count" dir="ltr" data-section-progress="{code}">'
             f"{p.answered_required}/{p.required}</span>\n      </a>\n    </li>"
         )
     return mark_safe("".join(items))
@@ -224,15 +271,21 @@ def _report_context(request, report, state=None, section=None) -> dict:
         state = load_states([report.pk])[report.pk]
     visible = visibility(questions, state)
     progress = section_progress(sections, questions, state, visible)
+    texts = questionnaire_texts(report)
+    answered = sum(p.answered_required for p in progress)
     return {
+        **_language_context(report),
+        "texts": texts,
         "report": report,
         "sections": sections,
         "questions": questions,
         "state": state,
         "visible": visible,
         "progress": progress,
-        "navigator": _navigator(report, progress, section),
-        "answered_required": sum(p.answered_required for p in progress),
+        "navigator": _navigator(report, progress, texts, section),
+        "answered_required": answered,
+        # The count the page's script updates, inside the translated "… of … required answers".
+        "answered_html": format_html('<span data-head-progress dir="ltr">{}</span>', answered),
         "required": sum(p.required for p in progress),
         "can_edit": access.can_edit(request.user, report),
         "can_submit": access.can_submit(request.user, report),
@@ -242,13 +295,48 @@ def _report_context(request, report, state=None, section=None) -> dict:
 
 
 @login_required
+@require_POST
+def change_language(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The submitter changes the language the report is written in, while it is a draft."""
+    report = access.report_for(request.user, report_id)
+    if not can_change_language(request.user, report):
+        return _not_editable(request, report)
+    language = request.POST.get("language", "")
+    if language not in dict(NationalReport.Language.choices):
+        messages.error(request, _("Choose one of the six languages."))
+    else:
+        try:
+            change_report_language(report=report, language=language, user=request.user)
+        except ReportNotEditableError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("The report is now in %(language)s.") % {"language": _language_name(language)},
+            )
+    return redirect("report-overview", report_id=report.pk)
+
+
+@login_required
 @require_safe
 def overview(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     context = _report_context(request, report)
+    context["can_change_language"] = can_change_language(request.user, report)
+    context["report_languages"] = NationalReport.Language.choices
     context["revisions"] = list(report.revisions.select_related("submitted_by"))
     context["report_comments"] = _visible_comments(report).get(None, [])
     return render(request, "reports/focal/overview.html", context)
+
+
+def can_change_language(user, report) -> bool:
+    """The submitter chooses the report's language while it is a draft (not once returned: the
+    secretariat has read it in its language)."""
+    return report.status == NationalReport.Status.DRAFT and access.can_submit(user, report)
+
+
+def _language_name(code: str) -> str:
+    return str(dict(NationalReport.Language.choices).get(code, code))
 
 
 def _section_or_404(sections: list[Section], code: str) -> Section:
@@ -299,7 +387,7 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
             return _not_editable(request, report)
         overrides, problems = _save_section(request, report, section, questions)
         if not problems:
-            messages.success(request, "Your answers are saved.")
+            messages.success(request, _("Your answers are saved."))
             target = request.POST.get("next_section")
             if target and any(s.code == target for s in sections):
                 return redirect("report-section", report_id=report.pk, section_code=target)
@@ -333,28 +421,30 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
         view.comments = comments.get(view.question.pk, [])
     add_row = request.GET.get("add_row")
     can_edit = context["can_edit"]
+    texts = context["texts"]
     for view in views:
         if view.code == add_row and view.question.type == QuestionType.TABLE:
             view.extra_rows = 1
         view.html = question_html(
-            view, can_edit=can_edit, report=report, request=request, **UPLOAD_HINTS
+            view, can_edit=can_edit, report=report, request=request, texts=texts, **UPLOAD_HINTS
         )
     position = [s.code for s in context["sections"]].index(section.code)
+    sections = context["sections"]
+    previous_section = sections[position - 1] if position else None
+    next_section = sections[position + 1] if position + 1 < len(sections) else None
     context.update(
         {
             "section": section,
+            "section_texts": texts.section(section.code),
             "views": views,
             "questions_html": mark_safe("".join(view.html for view in views)),
             "has_comments": bool(comments),
             "add_row": add_row,
-            "previous_section": context["sections"][position - 1] if position else None,
-            "next_section": (
-                context["sections"][position + 1]
-                if position + 1 < len(context["sections"])
-                else None
-            ),
+            "previous_section": _titled(previous_section, texts),
+            "next_section": _titled(next_section, texts),
             **UPLOAD_HINTS,
             "prefilled_count": sum(1 for v in views if v.prefilled_from_year),
+            "script_strings": script_strings(),
             "country_choices": Country.objects.order_by("sort_key").values_list("iso3", "un_name"),
             "has_country_columns": any(
                 c["type"] == "country" for v in views for c in v.question.columns
@@ -364,7 +454,49 @@ def section_page(request: HttpRequest, report_id: int, section_code: str) -> Htt
     return render(request, "reports/focal/section.html", context, status=status)
 
 
-STALE_FORM = "This form is out of date (reload the page); nothing was saved for this question."
+def script_strings() -> dict[str, str]:
+    """The words static/js/report-form.js shows, in the interface's language (read from a JSON
+    block on the page: the Content-Security-Policy allows no inline script)."""
+    return {
+        "saving": _("Saving…"),
+        "saved": _("Saved"),
+        "allSaved": _("All changes saved."),
+        "notSavedYet": _("Not saved yet…"),
+        "notSaved": _("Not saved"),
+        "notSavedQuestions": _("Not saved: question %(codes)s. See the message at the question."),
+        "signedOutShort": _("Not saved: you are signed out"),
+        "signedOut": _(
+            "You are signed out, so nothing can be saved. Sign in again in another tab; this "
+            "page keeps your changes and saves them once you are back."
+        ),
+        "retrying": _("Connection lost; trying again…"),
+        "offline": _(
+            "Offline: your changes are kept on this page and will be saved when the connection "
+            "returns."
+        ),
+        "conflict": _("A colleague saved a different answer while you were editing."),
+        "theirAnswer": _("Their answer:"),
+        "yoursKept": _("Your answer is still in the form."),
+        "keepMine": _("Keep mine"),
+        "useTheirs": _("Use theirs"),
+        "chooseAnswer": _("Not saved: choose an answer"),
+        "theirsKept": _("Their answer is kept"),
+        "uploading": _("Uploading %(name)s…"),
+        "attached": _("File attached"),
+        "uploadFailed": _("The upload did not get through; check the connection and try again."),
+    }
+
+
+def _titled(section, texts):
+    """A neighbouring section's code and title in the report's language (for the pager)."""
+    return texts.section(section.code) if section is not None else None
+
+
+STALE_FORM = gettext_lazy(
+    "This form is out of date (reload the page); nothing was saved for this question."
+)
+NOT_EDITABLE = gettext_lazy("This report can no longer be changed.")
+UNKNOWN_QUESTION = gettext_lazy("Unknown question; please reload the page.")
 
 
 def _save_section(request, report, section, questions):
@@ -410,7 +542,7 @@ def _save_section(request, report, section, questions):
             if unchanged_by_user(question, request.POST, clean):
                 continue  # untouched: a colleague's newer answer must not be overwritten
             if base_version is None:
-                problem(question, STALE_FORM, value=value)
+                problem(question, str(STALE_FORM), value=value)
                 continue
             save_answer(
                 report=report,
@@ -429,7 +561,9 @@ def _save_section(request, report, section, questions):
                 "version": conflict.current_version,
                 "original": fingerprint(conflict.current_value),
             }
-            problems.append((question, f"a colleague saved another answer: {theirs}"))
+            problems.append(
+                (question, _("a colleague saved another answer: %(answer)s") % {"answer": theirs})
+            )
         except ReportNotEditableError as error:
             problem(question, str(error), value=value)
     return overrides, problems
@@ -451,18 +585,18 @@ def autosave(request: HttpRequest, report_id: int) -> JsonResponse:
     report = access.report_for(request.user, report_id)
     if not access.can_edit(request.user, report):
         return JsonResponse(
-            {"status": "not_editable", "message": "This report can no longer be changed."},
+            {"status": "not_editable", "message": str(NOT_EDITABLE)},
             status=403,
         )
     question = question_by_code(report, request.POST.get("question", ""))
     if question is None or question.type == QuestionType.FILE or not posted(question, request.POST):
         return JsonResponse(
-            {"status": "invalid", "message": "Unknown question; please reload the page."},
+            {"status": "invalid", "message": str(UNKNOWN_QUESTION)},
             status=400,
         )
     base_version = posted_version(question, request.POST)
     if base_version is None:
-        return JsonResponse({"status": "invalid", "message": STALE_FORM}, status=400)
+        return JsonResponse({"status": "invalid", "message": str(STALE_FORM)}, status=400)
     value = raw_value(question, request.POST)
     try:
         answer = save_answer(
@@ -513,7 +647,14 @@ def _question_html(request, report, question) -> str:
         report, questions, section, loaded.records, loaded.state, loaded.attachments
     )
     view = next(v for v in views if v.question.pk == question.pk)
-    return question_html(view, can_edit=True, report=report, request=request, **UPLOAD_HINTS)
+    return question_html(
+        view,
+        can_edit=True,
+        report=report,
+        request=request,
+        texts=questionnaire_texts(report),
+        **UPLOAD_HINTS,
+    )
 
 
 # -- attachments ---------------------------------------------------------------------------
@@ -534,11 +675,11 @@ def upload_attachment(request: HttpRequest, report_id: int, question_code: str) 
     )
     error = None
     if not access.can_edit(request.user, report):
-        error = "This report can no longer be changed."
+        error = str(NOT_EDITABLE)
     elif question is None:
-        error = "Unknown question; please reload the page."
+        error = str(UNKNOWN_QUESTION)
     elif "file" not in request.FILES:
-        error = "Choose a file to upload."
+        error = _("Choose a file to upload.")
     else:
         try:
             add_attachment(
@@ -556,7 +697,7 @@ def upload_attachment(request: HttpRequest, report_id: int, question_code: str) 
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "The file is attached.")
+        messages.success(request, _("The file is attached."))
     return redirect(section_url)
 
 
@@ -587,7 +728,7 @@ def delete_attachment(request: HttpRequest, report_id: int, attachment_id: int):
         return _not_editable(request, report)
     try:
         remove_attachment(attachment=attachment, user=request.user)
-        messages.success(request, f"{attachment.original_name} is removed.")
+        messages.success(request, _("%(file)s is removed.") % {"file": attachment.original_name})
     except ReportNotEditableError as error:
         messages.error(request, str(error))
     return redirect(f"{url}#q-{attachment.question.code}")
@@ -596,7 +737,7 @@ def delete_attachment(request: HttpRequest, report_id: int, attachment_id: int):
 # -- submission ----------------------------------------------------------------------------
 
 log = logging.getLogger(__name__)
-SUBMIT_FAILED = (
+SUBMIT_FAILED = gettext_lazy(
     "The report could not be submitted: the database did not accept the change. Nothing was "
     "submitted and your answers are as you left them. Please try again in a few minutes."
 )
@@ -612,11 +753,17 @@ def submit(request: HttpRequest, report_id: int) -> HttpResponse:
 
     missing = missing_required(context["questions"], context["state"])
     sections = {s.pk: s for s in context["sections"]}
-    context["missing"] = [(q, sections[q.section_id]) for q in missing]
+    texts = context["texts"]
+
+    def in_language(question):
+        # The questionnaire's words in the report's language: (question texts, section texts).
+        return texts.question(question.code), texts.section(sections[question.section_id].code)
+
+    context["missing"] = [in_language(q) for q in missing]
     shown = visibility(context["questions"], context["state"])
     by_id = {q.pk: q for q in context["questions"]}
     context["unconfirmed"] = [
-        (by_id[question_id], sections[by_id[question_id].section_id])
+        in_language(by_id[question_id])
         for question_id in report.answers.filter(prefilled_from_year__isnull=False)
         .order_by("question__position")
         .values_list("question_id", flat=True)
@@ -624,7 +771,7 @@ def submit(request: HttpRequest, report_id: int) -> HttpResponse:
     ]
     if request.method == "POST" and not missing:
         if request.POST.get("confirm") != "yes":
-            context["confirm_error"] = "Tick the box to confirm the submission."
+            context["confirm_error"] = _("Tick the box to confirm the submission.")
             return render(request, "reports/focal/submit.html", context, status=400)
         try:
             revision = submit_report(report=report, user=request.user)
@@ -637,11 +784,12 @@ def submit(request: HttpRequest, report_id: int) -> HttpResponse:
         except DatabaseError:
             # Nothing of the submission was kept (one transaction); the draft is as it was.
             log.exception("Submitting report %s failed in the database", report.pk)
-            context["refused"] = SUBMIT_FAILED
+            context["refused"] = str(SUBMIT_FAILED)
             return render(request, "reports/focal/submit.html", context, status=503)
         messages.success(
             request,
-            f"The report is submitted (revision {revision.number}). The secretariat has it now.",
+            _("The report is submitted (revision %(number)s). The secretariat has it now.")
+            % {"number": revision.number},
         )
         return redirect("report-overview", report_id=report.pk)
     return render(request, "reports/focal/submit.html", context)
@@ -653,15 +801,17 @@ def recall(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.report_for(request.user, report_id)
     try:
         recall_report(report=report, user=request.user)
-        messages.success(request, "The report is back to draft; you can change it again.")
+        messages.success(request, _("The report is back to draft; you can change it again."))
     except SubmissionRefused as error:
         messages.error(request, str(error))
     except DatabaseError:
         log.exception("Recalling report %s failed in the database", report.pk)
         messages.error(
             request,
-            "The report could not be recalled: the database did not accept the change. "
-            "Please try again in a few minutes.",
+            _(
+                "The report could not be recalled: the database did not accept the change. "
+                "Please try again in a few minutes."
+            ),
         )
     return redirect("report-overview", report_id=report.pk)
 

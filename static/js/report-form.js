@@ -8,6 +8,35 @@
   var autosaveUrl = form.dataset.autosaveUrl;
   var uploadUrlTemplate = form.dataset.uploadUrlTemplate;
   var statusBox = form.querySelector("[data-save-status]");
+  // The words this script shows, in the interface's language: a JSON block the page carries
+  // (reports/views/focal.py script_strings); English if it is missing.
+  var words = {
+    saving: "Saving…", saved: "Saved", allSaved: "All changes saved.",
+    notSavedYet: "Not saved yet…", notSaved: "Not saved",
+    notSavedQuestions: "Not saved: question %(codes)s. See the message at the question.",
+    signedOutShort: "Not saved: you are signed out",
+    signedOut: "You are signed out, so nothing can be saved. Sign in again in another tab; " +
+      "this page keeps your changes and saves them once you are back.",
+    retrying: "Connection lost; trying again…",
+    offline: "Offline: your changes are kept on this page and will be saved when the connection returns.",
+    conflict: "A colleague saved a different answer while you were editing.",
+    theirAnswer: "Their answer:", yoursKept: "Your answer is still in the form.",
+    keepMine: "Keep mine", useTheirs: "Use theirs", chooseAnswer: "Not saved: choose an answer",
+    theirsKept: "Their answer is kept", uploading: "Uploading %(name)s…", attached: "File attached",
+    uploadFailed: "The upload did not get through; check the connection and try again."
+  };
+  var catalogue = document.getElementById("report-form-strings");
+  if (catalogue) {
+    try {
+      var given = JSON.parse(catalogue.textContent);
+      Object.keys(given).forEach(function (key) { words[key] = given[key]; });
+    } catch (ignored) { /* keep the English words */ }
+  }
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : all;
+    });
+  }
   var pageCsrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   // Signing in again (in another tab, after the session ended) renews the CSRF cookie: read it
   // at each request so the kept changes can then be saved; the page's token is the fallback.
@@ -34,11 +63,11 @@
   function refreshGlobal() {
     var failures = Object.keys(failing);
     if (failures.length) {
-      setStatus("Not saved: question " + failures.join(", ") + ". See the message at the question.", "error");
+      setStatus(fill(words.notSavedQuestions, { codes: failures.join(", ") }), "error");
     } else if (pendingCount()) {
-      setStatus("Saving…", "saving");
+      setStatus(words.saving, "saving");
     } else {
-      setStatus("All changes saved.", "saved");
+      setStatus(words.allSaved, "saved");
     }
   }
 
@@ -64,7 +93,7 @@
     if (block.dataset.type === "file") return;
     clearTimeout(timers[code]);
     timers[code] = setTimeout(function () { delete timers[code]; save(block); }, DELAY);
-    qStatus(block, "Not saved yet…", "saving");
+    qStatus(block, words.notSavedYet, "saving");
     refreshGlobal();
   }
 
@@ -95,14 +124,14 @@
         block.querySelector("[data-original]").value = json.original;
         var mark = block.querySelector("[data-prefilled]");
         if (mark) mark.remove();
-        qStatus(block, "Saved", "saved");
+        qStatus(block, words.saved, "saved");
         showProgress(json);
       } else if (json.status === "conflict") {
         failing[code] = code;
         showConflict(block, json);
       } else {
         failing[code] = code;
-        showError(block, json.message || "Not saved.");
+        showError(block, json.message || words.notSaved);
       }
       if (again[code]) { delete again[code]; save(block); }
       refreshGlobal();
@@ -111,12 +140,11 @@
       delete inFlight[code];
       retrying[code] = true;
       if (problem && problem.signedOut) {
-        qStatus(block, "Not saved: you are signed out", "error");
-        setStatus("You are signed out, so nothing can be saved. Sign in again in another tab; " +
-          "this page keeps your changes and saves them once you are back.", "error");
+        qStatus(block, words.signedOutShort, "error");
+        setStatus(words.signedOut, "error");
       } else {
-        qStatus(block, "Connection lost; trying again…", "error");
-        setStatus("Offline: your changes are kept on this page and will be saved when the connection returns.", "error");
+        qStatus(block, words.retrying, "error");
+        setStatus(words.offline, "error");
       }
       setTimeout(function () { save(block); }, RETRY);
     });
@@ -147,7 +175,7 @@
     p.setAttribute("role", "alert");
     p.textContent = message;
     block.querySelector(".answer").before(p);
-    qStatus(block, "Not saved", "error");
+    qStatus(block, words.notSaved, "error");
   }
   function showConflict(block, json) {
     var old = block.querySelector(".conflict");
@@ -155,14 +183,20 @@
     var box = document.createElement("div");
     box.className = "conflict";
     box.setAttribute("role", "alert");
-    box.innerHTML = "<p><strong>A colleague saved a different answer while you were editing.</strong></p>" +
-      "<p>Their answer: <span data-theirs></span></p><p>Your answer is still in the form.</p>" +
-      "<p class='inline-actions'><button type='button' data-keep-mine>Keep mine</button> " +
-      "<button type='button' data-use-theirs>Use theirs</button></p>";
+    box.innerHTML = "<p><strong data-headline></strong></p>" +
+      "<p><span data-their-label></span> <span data-theirs></span></p><p data-yours></p>" +
+      "<p class='inline-actions'><button type='button' data-keep-mine></button> " +
+      "<button type='button' data-use-theirs></button></p>";
+    // Words and the colleague's answer go in as text, never as markup.
+    box.querySelector("[data-headline]").textContent = words.conflict;
+    box.querySelector("[data-their-label]").textContent = words.theirAnswer;
     box.querySelector("[data-theirs]").textContent = json.theirs;
+    box.querySelector("[data-yours]").textContent = words.yoursKept;
+    box.querySelector("[data-keep-mine]").textContent = words.keepMine;
+    box.querySelector("[data-use-theirs]").textContent = words.useTheirs;
     block.classList.add("has-conflict");
     block.querySelector(".answer").before(box);
-    qStatus(block, "Not saved: choose an answer", "error");
+    qStatus(block, words.chooseAnswer, "error");
     box.querySelector("[data-keep-mine]").addEventListener("click", function () {
       block.querySelector("[data-version]").value = json.version;
       block.querySelector("[data-original]").value = json.original;
@@ -177,7 +211,7 @@
       fresh.hidden = block.hidden;
       block.replaceWith(fresh);
       delete failing[block.dataset.code];
-      qStatus(fresh, "Their answer is kept", "saved");
+      qStatus(fresh, words.theirsKept, "saved");
       refreshGlobal();
       updateFollowUps();
     });
@@ -216,7 +250,7 @@
     if (!input.files.length) return;
     var data = new FormData();
     data.append("file", input.files[0]);
-    qStatus(block, "Uploading " + input.files[0].name + "…", "saving");
+    qStatus(block, fill(words.uploading, { name: input.files[0].name }), "saving");
     fetch(uploadUrlTemplate.replace("__code__", encodeURIComponent(block.dataset.code)), {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
@@ -227,13 +261,13 @@
         holder.innerHTML = json.html;
         var fresh = holder.querySelector("fieldset.question");
         block.replaceWith(fresh);
-        qStatus(fresh, "File attached", "saved");
+        qStatus(fresh, words.attached, "saved");
       } else {
         showError(block, json.message);
         input.value = "";
       }
     }).catch(function () {
-      showError(block, "The upload did not get through; check the connection and try again.");
+      showError(block, words.uploadFailed);
     });
   }
 
