@@ -9,6 +9,7 @@ import subprocess
 import pytest
 from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
@@ -368,3 +369,28 @@ def test_staff_choose_the_summary_report_language_in_the_header_form(
     assert summary.language == "fr"
     preview = client.get(f"/review/summaries/{summary.pk}/preview/").content.decode()
     assert 'lang="fr"' in preview and "10 juillet 2026" in preview
+
+
+# -- pages: the report's language for staff, State names in the reader's language ---------------
+
+
+@pytest.mark.django_db
+def test_staff_see_each_reports_language_in_the_queue_and_on_the_review_page(
+    client, secretariat_reviewer, submitted
+):
+    with_language(submitted, "ar")
+    client.force_login(secretariat_reviewer)
+    queue = client.get(reverse("review-queue"), {"cycle": submitted.cycle.year})
+    assert '<td class="report-language" data-language="ar">Arabic</td>' in queue.content.decode()
+    page = client.get(reverse("review-report", args=(submitted.pk,))).content.decode()
+    assert 'data-language="ar">Language: <strong>Arabic</strong>' in page
+
+
+@pytest.mark.django_db
+def test_public_pages_name_the_state_in_the_readers_language(client):
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    page = client.get(reverse("public-country", args=("DEU",))).content.decode()
+    assert "Alemania" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("public-country", args=("TUR",))).content.decode()
+    assert "Türkiye" in page

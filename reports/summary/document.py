@@ -180,9 +180,9 @@ def _tables(
         caption=_("National reports by region and regional group"),
         headers=[
             _("Region or group"),
-            pgettext("table header", "States"),
-            pgettext("table header", "Reported"),
-            pgettext("table header", "Per cent"),
+            _("States"),
+            _("Reported"),
+            _("Per cent"),
         ],
         rows=[
             [g.name, str(g.states), str(g.reported), _pct(g.reported, g.states)]
@@ -193,9 +193,9 @@ def _tables(
     topics = Table(
         caption=_("Share of reports covering each section of the questionnaire"),
         headers=[
-            pgettext("table header", "Section"),
-            pgettext("table header", "Reports"),
-            pgettext("table header", "Per cent"),
+            _("Section"),
+            _("Reports"),
+            _("Per cent"),
         ],
         rows=[
             [
@@ -228,9 +228,9 @@ def _tables(
         headers=[
             _("Subcategory"),
             _("Items exported"),
-            pgettext("table header", "States"),
+            _("States"),
             _("Items imported"),
-            pgettext("table header", "States"),
+            _("States"),
         ],
         rows=transfer_rows,
         numeric=[False, True, True, True, True],
@@ -238,7 +238,7 @@ def _tables(
     assistance = Table(
         caption=_("Assistance requested and offered, by topic"),
         headers=[
-            pgettext("table header", "Topic"),
+            _("Topic"),
             _("States requesting"),
             _("States offering"),
             _("Requests matched"),
