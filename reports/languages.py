@@ -60,6 +60,14 @@ def html_lang(code: str | None) -> str:
     return "zh-Hans" if language == "zh" else language
 
 
+def language_name_in_text(name: str, language: str | None = None) -> str:
+    """A language's name as it stands in a sentence of `language`: French, Spanish and Russian
+    do not capitalize it ("Original : anglais")."""
+    if document_language(language) in ("fr", "es", "ru"):
+        return name[:1].lower() + name[1:]
+    return name
+
+
 # -- dates ---------------------------------------------------------------------------------------
 
 _MONTHS = {

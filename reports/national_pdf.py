@@ -23,7 +23,14 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from countries.models import Country
 from countries.names import country_name
 from reports.diff import compare, compare_files
-from reports.languages import django_language, document_language, html_lang, is_rtl, un_date
+from reports.languages import (
+    django_language,
+    document_language,
+    html_lang,
+    is_rtl,
+    language_name_in_text,
+    un_date,
+)
 from reports.models import (
     CONTACT_FIELDS,
     OTHER_CHOICE_CODE,
@@ -308,7 +315,7 @@ def _header(report: NationalReport) -> dict[str, Any]:
         "language": language,
         "lang": html_lang(language),
         "dir": "rtl" if is_rtl(language) else "ltr",
-        "language_name": str(report.get_language_display()),
+        "language_name": language_name_in_text(str(report.get_language_display())),
         "year": cycle.year,
         "meeting": cycle.meeting_name,
         "meeting_label": cycle.meeting_label,

@@ -233,7 +233,7 @@ def test_french_national_report_is_in_french(submitted):
         html = national_html(report)
 
     assert '<html lang="fr" dir="ltr">' in html
-    assert "Nations Unies" in html
+    assert "Nations Unies" in html and "Original : français" in html
     assert "1er janvier 2024" in html and "31 décembre 2025" in html
     assert "12 mars 2024" in html
     assert "1\u202f250" in html

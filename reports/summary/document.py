@@ -29,6 +29,7 @@ from reports.languages import (
     document_language,
     html_lang,
     is_rtl,
+    language_name_in_text,
     un_date,
     writing_in,
 )
@@ -140,9 +141,7 @@ def original_language_text(original: str) -> str:
     code = codes.get(wanted) or (wanted if wanted in codes.values() else None)
     if code is None:
         return original
-    name = str(NationalReport.Language(code).label)
-    # Language names are not capitalized in French, Spanish or Russian: "Original : anglais".
-    return name[:1].lower() + name[1:] if document_language() in ("fr", "es", "ru") else name
+    return language_name_in_text(str(NationalReport.Language(code).label))
 
 
 def load_report(report_id: int) -> SummaryReport:
