@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from reports.models import Question, QuestionType
 from reports.questionnaire_i18n import QuestionnaireTexts, QuestionTexts
@@ -40,6 +40,14 @@ CONTACT_LABELS = {
     "phone": gettext_lazy("Telephone"),
     "email": gettext_lazy("E-mail"),
 }
+# The built-in answers' words (reports.models): marked here so that the catalogues hold them,
+# since `translated_texts` translates them by their English text.
+BUILT_IN_ANSWER_WORDS = (
+    gettext_noop("Yes"),
+    gettext_noop("No"),
+    gettext_noop("Developing"),
+    gettext_noop("Other (specify)"),
+)
 # Django's code for a report's language, for lang attributes and overrides ("zh" is "zh-hans").
 DJANGO_LANGUAGE = {"zh": "zh-hans"}
 RTL = frozenset({"ar"})
