@@ -168,11 +168,13 @@ class _Static:
             f'<span class="cite" dir="ltr">{e(cite)}</span>' for cite in question.citations
         )
         help_text = (
-            f'\n  <p class="help" id="help-{code}">{e(words.help)}</p>' if words.help else ""
+            f'\n  <p class="help" id="help-{code}" dir="auto">{e(words.help)}</p>'
+            if words.help
+            else ""
         )
         self.heading = (
             f'\n  <legend>\n    <span class="code" dir="ltr">{code}</span>'
-            f'\n    <span class="text">{e(words.text)}</span>\n    {required}\n  </legend>'
+            f'\n    <span class="text" dir="auto">{e(words.text)}</span>\n    {required}\n  </legend>'
             f'\n  <p class="cites">{cites}</p>{help_text}'
         )
         self.unit = e(words.unit)

@@ -275,3 +275,101 @@ def test_a_reviewer_returns_a_report_and_accepts_the_revision(live_server, brows
     report.refresh_from_db()
     assert report.status == NationalReport.Status.ACCEPTED
     assert report.current_revision.number == 2
+
+
+# Texts of the first section in Arabic and Chinese (the shipped questionnaire translates French
+# and Spanish only), so that the form shows real right-to-left and CJK text.
+FORM_TEXTS = {
+    "ar": {
+        "section/1/title": "التنسيق الوطني",
+        "question/1.1/text": (
+            "هل لدى بلدكم هيئة أو آلية تنسيق وطنية معنية بالأسلحة الصغيرة والأسلحة الخفيفة؟"
+        ),
+        "question/1.1/help": (
+            "أجب بـ «قيد الإعداد» إذا كانت الهيئة قيد الإنشاء (انظر الفقرة 4 من الفرع الثاني)."
+        ),
+        "question/1.2/text": "هل لدى بلدكم خطة عمل وطنية بشأن الأسلحة الصغيرة والأسلحة الخفيفة؟",
+    },
+    "zh-hans": {
+        "section/1/title": "国家协调",
+        "question/1.1/text": "贵国是否设有负责小武器和轻武器问题的国家协调机构或机制？",
+        "question/1.1/help": "如果该机构正在设立之中，请回答“正在制定”（见第二节第4段）。",
+        "question/1.2/text": "贵国是否制定了关于小武器和轻武器的国家行动计划？",
+    },
+}
+
+LAYOUT_FACTS = """() => {
+  const text = document.querySelector('#q-1\\\\.1 legend .text');
+  const block = document.querySelector('#q-1\\\\.1');
+  const nav = document.querySelector('.section-nav').getBoundingClientRect();
+  const main = document.querySelector('.report-main').getBoundingClientRect();
+  const style = getComputedStyle(text);
+  const own = text.getBoundingClientRect(), box = block.getBoundingClientRect();
+  return {
+    dir: document.documentElement.dir,
+    lang: document.documentElement.lang,
+    direction: style.direction,
+    textAlign: style.textAlign,
+    gapRight: box.right - own.right,
+    gapLeft: own.left - box.left,
+    navX: nav.x, mainX: main.x,
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+    fontFamily: style.fontFamily,
+  };
+}"""
+
+
+@pytest.mark.parametrize("language", ["ar", "zh"])
+def test_the_report_form_in_arabic_and_chinese(live_server, browser, language):
+    from playwright.sync_api import expect
+
+    from reports.models import Answer, QuestionnaireTranslation, ReportingCycle
+    from reports.services import start_report
+    from tests.conftest import _member
+    from tests.factories import country
+
+    version = load_questionnaire().version
+    create_missing_cycles()
+    django_code = "zh-hans" if language == "zh" else language
+    QuestionnaireTranslation.objects.update_or_create(
+        version=version, language=django_code, defaults={"texts": FORM_TEXTS[django_code]}
+    )
+    _member("focal@gh.example", "GHA", "submitter")
+    report = start_report(
+        country=country("GHA"), cycle=ReportingCycle.objects.get(year=2026), language=language
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    sign_in(page, live_server.url, "focal@gh.example")
+    page.locator(f".language-switcher button[value='{django_code}']").click()
+    expect(page.locator("html")).to_have_attribute("lang", django_code)
+    page.goto(f"{live_server.url}/reports/{report.pk}/sections/1/")
+    expect(page.locator("#q-1\\.1 legend .text")).to_have_text(
+        FORM_TEXTS[django_code]["question/1.1/text"]
+    )
+    page.locator("#q-1\\.1 input[value=yes]").check()
+    expect(page.locator("#q-1\\.1 [data-q-status]")).to_have_class("q-status saved", timeout=15000)
+    expect(page.locator("#q-1\\.1\\.1")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / f"report-form-{language}.png"), full_page=True)
+    assert Answer.objects.get(report=report, question__code="1.1").value_choice == "yes"
+
+    facts = page.evaluate(LAYOUT_FACTS)
+    assert facts["scrollWidth"] <= facts["clientWidth"], facts  # nothing sticks out sideways
+    if language == "ar":
+        assert facts["dir"] == "rtl" and facts["direction"] == "rtl", facts
+        assert facts["textAlign"] in ("start", "right"), facts
+        # Right-aligned: the question's text starts at the block's right edge.
+        assert facts["gapRight"] < facts["gapLeft"], facts
+        assert facts["navX"] > facts["mainX"], facts  # the navigator on the right
+        assert "Noto Sans Arabic" in facts["fontFamily"], facts
+    else:
+        assert facts["dir"] == "ltr" and facts["direction"] == "ltr", facts
+        assert facts["navX"] < facts["mainX"], facts
+        assert "Noto Sans CJK SC" in facts["fontFamily"], facts
+    # A narrow phone screen: still nothing wider than the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    facts = page.evaluate(LAYOUT_FACTS)
+    assert facts["scrollWidth"] <= facts["clientWidth"], facts
+    page.screenshot(path=str(SCREENSHOTS / f"report-form-{language}-phone.png"), full_page=True)

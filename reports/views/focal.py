@@ -258,7 +258,7 @@ def _navigator(report, progress, texts, current=None) -> SafeString:
         title = conditional_escape(texts.section(section.code).title)
         items.append(
             f'\n    <li class="{css}">\n      <a href="{link}" {current_attribute}>\n'
-            f'        <span class="nav-title">{code}. {title}</span>\n'
+            f'        <span class="nav-title" dir="auto">{code}. {title}</span>\n'
             f'        <span class="nav-count" dir="ltr" data-section-progress="{code}">'
             f"{p.answered_required}/{p.required}</span>\n      </a>\n    </li>"
         )
