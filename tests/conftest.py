@@ -18,6 +18,17 @@ def shipped_questionnaire(db):
     return load_questionnaire().version
 
 
+@pytest.fixture(autouse=True)
+def _default_language_in_every_test():
+    """A page request leaves its language active in the thread (LocaleMiddleware activates it and
+    nothing deactivates it in the test client); every test starts and ends in the default one."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def staff_client(client):
     client.force_login(StaffFactory(email="staff@example.org"))
