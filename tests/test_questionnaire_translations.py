@@ -276,11 +276,12 @@ def test_each_missing_string_falls_back_to_its_english(tmp_path):
     )
     question = texts.question("1.1")
     assert (question.text, question.help) == ("Existe-t-il un organisme ?", "Answer no if none.")
-    assert question.choice_label("developing") == "Developing"  # the interface's word
+    # The built-in answer words come from the interface's catalogue, in the same language.
+    assert question.choice_label("developing") == "En cours d'élaboration"
     choices = texts.question("1.2")
     assert choices.choice_label("africa") == "Afrique"
     assert choices.choice_label("europe") == "Europe (fr)"
-    assert choices.choice_label("other") == "Other (specify)"
+    assert choices.choice_label("other") == "Autre (préciser)"
     assert texts.question("1.3").unit == "persons"
     table = texts.question("1.4")
     assert [table.column_label(code) for code in ("city", "region", "kind")] == [

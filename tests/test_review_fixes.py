@@ -107,7 +107,7 @@ def test_a_problem_in_a_hidden_follow_up_is_shown_and_summarised(client, submitt
     assert response.status_code == 400
     html = response.content.decode()
     assert "Not everything was saved: 1 question needs your attention." in html
-    assert '<a href="#q-1.1.2">1.1.2</a>: expected a whole number.' in html
+    assert '<a href="#q-1.1.2" dir="ltr">1.1.2</a>: expected a whole number.' in html
     tag = html[html.rindex("<fieldset", 0, html.index('id="q-1.1.2"')) : html.index('id="q-1.1.2"')]
     assert "hidden" not in tag
 
