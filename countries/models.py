@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from config.db import TimeStampedModel
 
@@ -106,8 +107,8 @@ class CountryMembership(TimeStampedModel):
     """A person acting for a State: its national focal point(s)."""
 
     class Role(models.TextChoices):
-        CONTRIBUTOR = "contributor", "Contributor (edits drafts)"
-        SUBMITTER = "submitter", "Submitter (edits, submits and recalls)"
+        CONTRIBUTOR = "contributor", _("Contributor (edits drafts)")
+        SUBMITTER = "submitter", _("Submitter (edits, submits and recalls)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"

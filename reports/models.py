@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.db import TimeStampedModel
@@ -52,19 +53,35 @@ YES_NO_DEVELOPING_CHOICES = [
 ]
 YES_NO_CHOICES = YES_NO_DEVELOPING_CHOICES[:2]
 OTHER_CHOICE_CODE = "other"
+# Ordinals of meetings, in words as UN documents write them. A Review Conference has its own
+# context because some languages give its ordinal another gender (ru: "Четвертая Конференция").
 ORDINALS = {
-    1: "First",
-    2: "Second",
-    3: "Third",
-    4: "Fourth",
-    5: "Fifth",
-    6: "Sixth",
-    7: "Seventh",
-    8: "Eighth",
-    9: "Ninth",
-    10: "Tenth",
-    11: "Eleventh",
-    12: "Twelfth",
+    1: pgettext_lazy("ordinal of a meeting", "First"),
+    2: pgettext_lazy("ordinal of a meeting", "Second"),
+    3: pgettext_lazy("ordinal of a meeting", "Third"),
+    4: pgettext_lazy("ordinal of a meeting", "Fourth"),
+    5: pgettext_lazy("ordinal of a meeting", "Fifth"),
+    6: pgettext_lazy("ordinal of a meeting", "Sixth"),
+    7: pgettext_lazy("ordinal of a meeting", "Seventh"),
+    8: pgettext_lazy("ordinal of a meeting", "Eighth"),
+    9: pgettext_lazy("ordinal of a meeting", "Ninth"),
+    10: pgettext_lazy("ordinal of a meeting", "Tenth"),
+    11: pgettext_lazy("ordinal of a meeting", "Eleventh"),
+    12: pgettext_lazy("ordinal of a meeting", "Twelfth"),
+}
+CONFERENCE_ORDINALS = {
+    1: pgettext_lazy("ordinal of a conference", "First"),
+    2: pgettext_lazy("ordinal of a conference", "Second"),
+    3: pgettext_lazy("ordinal of a conference", "Third"),
+    4: pgettext_lazy("ordinal of a conference", "Fourth"),
+    5: pgettext_lazy("ordinal of a conference", "Fifth"),
+    6: pgettext_lazy("ordinal of a conference", "Sixth"),
+    7: pgettext_lazy("ordinal of a conference", "Seventh"),
+    8: pgettext_lazy("ordinal of a conference", "Eighth"),
+    9: pgettext_lazy("ordinal of a conference", "Ninth"),
+    10: pgettext_lazy("ordinal of a conference", "Tenth"),
+    11: pgettext_lazy("ordinal of a conference", "Eleventh"),
+    12: pgettext_lazy("ordinal of a conference", "Twelfth"),
 }
 CONTACT_FIELDS = [
     {"code": "name", "label": "Name"},
@@ -305,12 +322,21 @@ class ReportingCycle(TimeStampedModel):
     @property
     def meeting_name(self) -> str:
         """The meeting as UN documents name it, e.g. "Fifth Biennial Meeting of States"."""
-        ordinal = ORDINALS.get(self.meeting_number)
         if self.meeting_type == self.Meeting.SYNTHETIC:
-            return self.get_meeting_type_display()
+            return str(self.get_meeting_type_display())
+        ordinals = CONFERENCE_ORDINALS if self.meeting_type == self.Meeting.REVCON else ORDINALS
+        ordinal = ordinals.get(self.meeting_number)
         if ordinal is None:
-            return f"{self.get_meeting_type_display()} {self.meeting_number}"
-        return f"{ordinal} {self.get_meeting_type_display()}"
+            # Translators: a meeting without an ordinal word, e.g. "Review Conference 13".
+            return gettext("%(meeting)s %(number)s") % {
+                "meeting": self.get_meeting_type_display(),
+                "number": self.meeting_number,
+            }
+        # Translators: e.g. "Fifth Biennial Meeting of States"; reorder if the language needs it.
+        return gettext("%(ordinal)s %(meeting)s") % {
+            "ordinal": ordinal,
+            "meeting": self.get_meeting_type_display(),
+        }
 
     def is_open(self, today: datetime.date | None = None) -> bool:
         today = today or datetime.date.today()
