@@ -236,3 +236,35 @@ def test_the_script_reads_its_words_from_a_json_block(client, submitter, ghana_r
     assert block
     words = json.loads(block.group(1))
     assert {"saving", "saved", "allSaved", "conflict", "keepMine", "useTheirs"} <= set(words)
+
+
+def test_the_print_view_review_page_and_public_page_show_the_questions_in_the_report_language(
+    focal_client, client, submitted_report, secretariat_reviewer
+):
+    from tests.helpers import SignedInClient, accept_directly
+
+    report = in_language(submitted_report, "fr")
+    texts = french(report)
+    french_1_1 = escape(texts.question("1.1").text)
+
+    printed = focal_client.get(reverse("report-print", args=[report.pk])).content.decode()
+    assert french_1_1 in printed and ENGLISH_1_1 not in printed
+    assert "1. Coordination nationale" in printed
+
+    staff = SignedInClient()
+    staff.force_login(secretariat_reviewer)
+    review = staff.get(reverse("review-report", args=[report.pk])).content.decode()
+    assert french_1_1 in review and "Coordination nationale" in review
+
+    from django.utils import timezone
+
+    revision = accept_directly(report, status="published")
+    revision.published_at = timezone.now()
+    revision.save(update_fields=["published_at"])
+    public = SignedInClient().get(reverse("public-report", args=[report.pk])).content.decode()
+    assert french_1_1 in public
+
+    # An English report keeps the questionnaire's English.
+    english = in_language(report, "en")
+    printed = focal_client.get(reverse("report-print", args=[english.pk])).content.decode()
+    assert ENGLISH_1_1 in printed and french_1_1 not in printed

@@ -861,6 +861,7 @@ def revision_view(request: HttpRequest, report_id: int, number: int) -> HttpResp
             "report": report,
             "revision": revision,
             "grouped": _readonly_sections(sections, questions, values, files),
+            "texts": questionnaire_texts(report),
             "printing": request.GET.get("print") == "1",
         },
     )
@@ -896,6 +897,7 @@ def print_view(request: HttpRequest, report_id: int) -> HttpResponse:
             "report": report,
             "revision": None,
             "grouped": _readonly_sections(sections, questions, values, files),
+            "texts": questionnaire_texts(report),
             "printing": True,
         },
     )

@@ -12,6 +12,7 @@ from reports.selectors import (
     cycles_overview,
     questionnaire_of,
     questionnaire_sections,
+    questionnaire_texts,
     questionnaire_versions,
 )
 from reports.statistics.selectors import public_headline
@@ -112,7 +113,12 @@ def public_report(request: HttpRequest, report_id: int) -> HttpResponse:
     return render(
         request,
         "reports/public/report.html",
-        {"report": report, "revision": revision, "grouped": grouped},
+        {
+            "report": report,
+            "revision": revision,
+            "grouped": grouped,
+            "texts": questionnaire_texts(report),
+        },
     )
 
 

@@ -20,7 +20,7 @@ from reports import access
 from reports.diff import compare, compare_files
 from reports.models import NationalReport, Question, ReportingCycle, Revision
 from reports.report_forms import readable
-from reports.selectors import questionnaire_of, report_answer_values
+from reports.selectors import questionnaire_of, questionnaire_texts, report_answer_values
 from reports.services.workflow import (
     WorkflowRefused,
     accept_report,
@@ -147,6 +147,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
             "latest": latest,
             "revisions": revisions,
             "grouped": grouped,
+            "texts": questionnaire_texts(report),
             "report_comments": comments.get(None, []),
             "can_review": access.can_review(user),
             "can_publish": access.can_publish(user),
