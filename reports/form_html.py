@@ -90,22 +90,22 @@ def question_html(
         f'\n  <input type="hidden" name="o-{code}" value="{e(view.original)}" data-original>',
     ]
     if view.prefilled_from_year:
+        # Messages outside the f-strings: xgettext does not read calls inside them.
+        confirm_label = e(_("Confirm for this report"))
+        copied_from = e(_("From %(year)s") % {"year": view.prefilled_from_year})
         confirm = (
             f'<button type="submit" name="confirm" value="{code}" class="link">'
-            f"{e(_('Confirm for this report'))}</button>"
+            f"{confirm_label}</button>"
             if can_edit
             else ""
         )
-        parts.append(
-            '\n  <p class="prefilled" data-prefilled>'
-            f"{e(_('From %(year)s') % {'year': view.prefilled_from_year})}"
-            f"\n    {confirm}</p>"
-        )
+        parts.append(f'\n  <p class="prefilled" data-prefilled>{copied_from}\n    {confirm}</p>')
     if view.conflict_theirs is not None:
         theirs = f"<span data-theirs>{e(view.conflict_theirs)}</span>"
+        keep_label = e(_("keep theirs"))
         keep = (
             f'<button type="submit" name="take_theirs" value="{code}" class="link">'
-            f"{e(_('keep theirs'))}</button>"
+            f"{keep_label}</button>"
         )
         headline = e(_("A colleague saved a different answer while you were editing."))
         their_answer = e(_("Their answer: %(answer)s")) % {"answer": theirs}
@@ -174,7 +174,8 @@ class _Static:
         )
         self.heading = (
             f'\n  <legend>\n    <span class="code" dir="ltr">{code}</span>'
-            f'\n    <span class="text" dir="auto">{e(words.text)}</span>\n    {required}\n  </legend>'
+            f'\n    <span class="text" dir="auto">{e(words.text)}</span>'
+            f"\n    {required}\n  </legend>"
             f'\n  <p class="cites">{cites}</p>{help_text}'
         )
         self.unit = e(words.unit)

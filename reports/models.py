@@ -69,6 +69,13 @@ ORDINALS = {
     11: pgettext_lazy("ordinal of a meeting", "Eleventh"),
     12: pgettext_lazy("ordinal of a meeting", "Twelfth"),
 }
+# Each meeting's name with its ordinal as one message: the ordinal's place and agreement differ
+# (ar: "الاجتماع الخامس للدول ...", ru: "Пятое совещание государств ...").
+MEETING_WITH_ORDINAL = {
+    "BMS": pgettext_lazy("meeting name", "%(ordinal)s Biennial Meeting of States"),
+    "RevCon": pgettext_lazy("meeting name", "%(ordinal)s Review Conference"),
+    "MGE": pgettext_lazy("meeting name", "%(ordinal)s Meeting of Governmental Experts"),
+}
 CONFERENCE_ORDINALS = {
     1: pgettext_lazy("ordinal of a conference", "First"),
     2: pgettext_lazy("ordinal of a conference", "Second"),
@@ -332,11 +339,7 @@ class ReportingCycle(TimeStampedModel):
                 "meeting": self.get_meeting_type_display(),
                 "number": self.meeting_number,
             }
-        # Translators: e.g. "Fifth Biennial Meeting of States"; reorder if the language needs it.
-        return gettext("%(ordinal)s %(meeting)s") % {
-            "ordinal": ordinal,
-            "meeting": self.get_meeting_type_display(),
-        }
+        return str(MEETING_WITH_ORDINAL[self.meeting_type]) % {"ordinal": ordinal}
 
     def is_open(self, today: datetime.date | None = None) -> bool:
         today = today or datetime.date.today()

@@ -199,7 +199,8 @@ def _write_about(sheet, report: NationalReport) -> None:
 def _question_text(question: Question) -> str:
     text = question.text
     if question.show_if_question_id:
-        values = f" {pgettext('alternatives', 'or')} ".join(question.show_if_values)
+        separator = pgettext("alternatives", "or")  # outside the f-string, for xgettext
+        values = f" {separator} ".join(question.show_if_values)
         text = _("(If %(code)s is %(values)s) %(text)s") % {
             "code": question.show_if_question.code,
             "values": values,

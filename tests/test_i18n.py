@@ -250,14 +250,7 @@ def _unquote(text: str) -> str:
     return text[1:-1].encode().decode("unicode_escape").encode("latin-1").decode()
 
 
-@pytest.mark.parametrize(
-    "language",
-    # The translators fill these in (issue 9, next step): take a language off the xfail then.
-    [
-        pytest.param(language, marks=pytest.mark.xfail(strict=True))
-        for language in CATALOGUE_LANGUAGES
-    ],
-)
+@pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
 def test_every_message_is_translated(language):
     catalogue = read_catalogue(LOCALE / language / "LC_MESSAGES" / "django.po")
     assert catalogue
@@ -337,3 +330,31 @@ def test_each_recipient_gets_the_e_mail_in_the_language_they_chose(mailoutbox):
     assert '<html lang="ar" dir="rtl">' in arabic.alternatives[0][0]
     assert default.subject == "en"
     assert '<html lang="en" dir="ltr">' in default.alternatives[0][0]
+
+
+@pytest.mark.parametrize(
+    ("language", "ninth_meeting", "fourth_conference"),
+    [
+        ("en", "Ninth Biennial Meeting of States", "Fourth Review Conference"),
+        ("fr", "Neuvième Réunion biennale des États", "Quatrième Conférence d'examen"),
+        (
+            "ru",
+            "Девятое совещание государств, проводимое раз в два года",
+            "Четвертая Конференция по рассмотрению",
+        ),
+        ("zh-hans", "第九次两年期国家会议", "第四次审议大会"),
+        ("ar", "الاجتماع التاسع للدول الذي يُعقد مرة كل سنتين", "المؤتمر الاستعراضي الرابع"),
+    ],
+)
+def test_meeting_names_are_whole_phrases_in_each_language(
+    language, ninth_meeting, fourth_conference
+):
+    """The ordinal's place and gender depend on the language, so each name is one message."""
+    from django.utils import translation
+
+    from reports.models import ReportingCycle
+
+    with translation.override(language):
+        assert ReportingCycle(meeting_type="BMS", meeting_number=9).meeting_name == ninth_meeting
+        conference = ReportingCycle(meeting_type="RevCon", meeting_number=4)
+        assert conference.meeting_name == fourth_conference
