@@ -358,3 +358,27 @@ def test_meeting_names_are_whole_phrases_in_each_language(
         assert ReportingCycle(meeting_type="BMS", meeting_number=9).meeting_name == ninth_meeting
         conference = ReportingCycle(meeting_type="RevCon", meeting_number=4)
         assert conference.meeting_name == fourth_conference
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "31 March 2026 · 1 March 2026, 09:05"),
+        ("fr", "31 mars 2026 · 1er mars 2026, 09:05"),
+        ("es", "31 de marzo de 2026 · 1 de marzo de 2026, 09:05"),
+        ("ru", "31 марта 2026 года · 1 марта 2026 года, 09:05"),
+        ("zh-hans", "2026年3月31日 · 2026年3月1日, 09:05"),
+        ("ar", "31 آذار/مارس 2026 · 1 آذار/مارس 2026, 09:05"),
+    ],
+)
+def test_pages_print_dates_as_un_documents_do_in_the_page_language(language, expected):
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load un_dates %}{{ due|un_date }} · {{ at|un_datetime }}")
+    at = datetime.datetime(2026, 3, 1, 9, 5, tzinfo=datetime.UTC)
+    with translation.override(language):
+        rendered = template.render(Context({"due": datetime.date(2026, 3, 31), "at": at}))
+    assert rendered == expected

@@ -1,0 +1,35 @@
+"""Dates on pages as UN documents print them in the page's language.
+
+`{{ value|un_date }}` gives en "12 March 2026", fr "12 mars 2026", es "12 de marzo de 2026",
+ru "12 марта 2026 года", zh "2026年3月12日", ar "12 آذار/مارس 2026" (reports.languages.un_date);
+`{{ value|un_datetime }}` adds the time (24-hour clock, in the current time zone).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils import timezone
+
+from reports.languages import un_date as format_un_date
+
+register = template.Library()
+
+
+@register.filter
+def un_date(value: datetime.date | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return format_un_date(value)
+
+
+@register.filter
+def un_datetime(value: datetime.datetime | None) -> str:
+    if value is None or value == "":
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{format_un_date(value)}, {value:%H:%M}"
