@@ -11,9 +11,11 @@ import hashlib
 import hmac
 import secrets
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken
 
@@ -87,7 +89,17 @@ def check_token(raw: str) -> ApiToken:
     parts = (raw or "").split("_", 2)  # the secret itself may contain "_"
     if len(parts) != 3 or parts[0] != "poa" or not parts[1] or not parts[2]:
         raise InvalidToken("token_malformed", _("The token is not a PoA Reports API token."))
-    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    token = (
+        ApiToken.objects.select_related("user")
+        # Whether the owner has an authenticator (staff need one), in the same query.
+        .annotate(
+            owner_has_two_factor=Exists(
+                TOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True)
+            )
+        )
+        .filter(prefix=parts[1])
+        .first()
+    )
     if token is None or not hmac.compare_digest(token.secret_hash, _digest(parts[2])):
         raise InvalidToken("token_invalid", _("The token is not valid."))
     if token.revoked_at is not None:
@@ -96,6 +108,7 @@ def check_token(raw: str) -> ApiToken:
         raise InvalidToken("token_expired", _("The token has expired; create a new one."))
     if not token.user.is_active:
         raise InvalidToken("token_invalid", _("The token is not valid."))
+    token.user.has_two_factor = token.owner_has_two_factor  # read by two_factor.has_two_factor
     # At most one write a minute per token for "last used".
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):

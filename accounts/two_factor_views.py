@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -87,6 +87,14 @@ class SignInView(LoginView):
         form = SignInForm(request, data=data, refused=True)
         next_url = request.POST.get("next") or request.GET.get("next", "")
         return render(request, cls.template_name, {"form": form, "next": next_url})
+
+
+@never_cache
+def admin_sign_in_view(request: HttpRequest, extra_context=None) -> HttpResponse:
+    """The Django admin's own sign-in form takes the password alone and signs the person in
+    (which also wipes their failed codes from the lockout count): it hands over to this one."""
+    next_url = request.POST.get("next") or request.GET.get("next") or reverse("admin:index")
+    return redirect_to_login(_safe_next(request, next_url))
 
 
 def _pending(request: HttpRequest):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.two_factor_views import admin_sign_in_view
 from config.health import healthz
 from config.language import set_language
 
@@ -9,6 +10,8 @@ admin.site.site_title = "PoA Reports"
 admin.site.index_title = "Secretariat"
 
 urlpatterns = [
+    # Before the admin's URLs: its sign-in form would skip the second step.
+    path("admin/login/", admin_sign_in_view),
     path("admin/", admin.site.urls),
     # The person's own pages first: they share the prefix with django.contrib.auth's.
     path("accounts/", include("accounts.urls")),

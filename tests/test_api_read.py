@@ -5,6 +5,7 @@ import pytest
 from accounts.tokens import create_token
 from reports.services import start_report
 from tests.factories import country
+from tests.helpers import authenticator
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,8 @@ def reports(open_cycle):
 
 
 def bearer(user) -> dict:
+    if user.is_staff:  # staff use the API, with a token too, only with two-step verification
+        authenticator(user)
     _token, raw = create_token(user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 

@@ -7,6 +7,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from accounts.tokens import InvalidToken, check_token
+from accounts.two_factor import has_two_factor, requires_two_factor
 
 
 class TokenAuthenticationFailed(exceptions.AuthenticationFailed):
@@ -35,6 +36,17 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             token = check_token(raw)
         except InvalidToken as error:
             raise TokenAuthenticationFailed(error.code, error.message) from error
+        if requires_two_factor(token.user) and not has_two_factor(token.user):
+            # Staff act only with two-step verification, with a token too: a token made before
+            # the person joined the secretariat (or before their lost authenticator was removed)
+            # waits until they set one up, as their session would.
+            raise exceptions.PermissionDenied(
+                detail=_(
+                    "Set up two-step verification (required for secretariat staff) before using "
+                    "the API."
+                ),
+                code="two_factor_setup_required",
+            )
         return token.user, token
 
     def authenticate_header(self, request) -> str:
