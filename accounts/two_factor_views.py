@@ -12,6 +12,7 @@ import time
 from urllib.parse import urlencode
 
 import django_otp
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -32,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import two_factor
 from accounts.forms import CodeForm, SignInForm
+from accounts.lockout import locked_out
 
 PENDING_KEY = "_two_factor_pending"
 PENDING_SECONDS = 10 * 60  # time to type the code after the password
@@ -123,6 +125,10 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
         return _verify_page(request, form, status=400 if request.method == "POST" else 200)
+    if not AxesProxyHandler.is_allowed(request, {"username": user.email}):
+        # Locked since the password was typed: refused as the password step would be, and no
+        # code is tried (a right one would sign in and end the lock).
+        return locked_out(request)
     result = two_factor.check_code(user=user, code=form.cleaned_data["code"])
     if result.wait_seconds:
         form.add_error(

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.lockout import sign_in_refused_message
 from accounts.tokens import create_token
 from tests.factories import StaffFactory, UserFactory
-from tests.helpers import authenticator
+from tests.helpers import authenticator, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +116,19 @@ def test_api_tokens_and_signed_in_sessions_do_not_go_through_the_lockout(client,
     assert response.status_code == 200
     client.force_login(focal)
     assert client.get(reverse("my-reports")).status_code == 200
+
+
+def test_a_locked_address_cannot_finish_a_sign_in_begun_before_the_lock():
+    # The password was right in one browser; the address is then locked by wrong passwords from
+    # the same place. The code step must refuse as the password step does, even a right code.
+    focal = UserFactory(email="focal@gov.example")
+    authenticator(focal)
+    half = Client()
+    assert sign_in(half, "focal@gov.example", PASSWORD)["Location"] == reverse("two-factor-verify")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(Client(), "focal@gov.example", "not-it")
+    refused = half.post(reverse("two-factor-verify"), {"code": totp_code(focal)})
+    assert refused.status_code == 200
+    assert refusal(refused) == f"<p>{sign_in_refused_message()}</p>"
+    assert half.get(reverse("my-reports"))["Location"].startswith(reverse("login"))
+    assert TOTPDevice.objects.get(user=focal).last_t == -1  # the code was not even tried
