@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale
+from django.utils.translation import gettext, gettext_noop
 
 from countries.models import Country
 
@@ -45,3 +46,34 @@ def country_name(country: Country, language: str | None = None) -> str:
         or cldr_name(country.iso2, language)
         or (country.un_name)
     )
+
+
+# The regional groups' and report regions' names and headings shipped in data/groupings.yaml:
+# listed here so that `make messages` puts them in the catalogues. Staff may rename them in the
+# admin; a name not in the catalogues then shows as typed.
+GROUPING_NAMES = (
+    gettext_noop("African States"),
+    gettext_noop("Asia-Pacific States"),
+    gettext_noop("Eastern European States"),
+    gettext_noop("Latin American and Caribbean States"),
+    gettext_noop("Western European and other States"),
+    gettext_noop("Africa"),
+    gettext_noop("Americas"),
+    gettext_noop("Asia and the Pacific"),
+    gettext_noop("Europe"),
+    gettext_noop("Other regions"),
+)
+
+
+def grouping_name(name: str) -> str:
+    """A regional group's or report region's name (or heading) in the active language."""
+    # gettext("") would return the catalogue's header.
+    return gettext(name) if name else ""
+
+
+def country_in_sentence(country: Country, language: str | None = None) -> str:
+    """The State's name as it reads inside a sentence: "the Niger" in English (our data), the
+    plain name in the other languages (their articles depend on the sentence)."""
+    if _language(language) == "en":
+        return country.name_in_sentence or country.un_name
+    return country_name(country, language)

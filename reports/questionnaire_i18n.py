@@ -259,6 +259,18 @@ def translated_texts(version: QuestionnaireVersion, language: str) -> Questionna
     return texts
 
 
+def translated_titles(version_ids: list[int], language: str) -> dict[int, str]:
+    """Each version's title in `language`, for the versions translated there (one query; none
+    for English, whose titles are the versions' own)."""
+    language = _translation_language(language)
+    if language == ENGLISH or not version_ids:
+        return {}
+    rows = QuestionnaireTranslation.objects.filter(
+        version_id__in=version_ids, language=language
+    ).values_list("version_id", "texts__title")
+    return {version_id: title for version_id, title in rows if isinstance(title, str) and title}
+
+
 def _translation_language(language: str) -> str:
     language = (language or ENGLISH).lower()
     if language in TRANSLATION_LANGUAGE_CODES:

@@ -151,11 +151,48 @@ def readable(question: Question, value: Any, country_names: dict[str, str] | Non
         return ", ".join(text for text in value.values() if text)
     if question.type == QuestionType.TABLE:
         rows = ngettext("%(count)d row", "%(count)d rows", len(value)) % {"count": len(value)}
+        cell_labels = _table_cell_labels(question, value, country_names)
         return f"{rows}: " + " | ".join(
-            ", ".join(_cell_text(cell) for cell in row.values() if cell not in (None, ""))
+            ", ".join(
+                cell_labels.get((code, _cell_text(cell)), _cell_text(cell))
+                for code, cell in row.items()
+                if cell not in (None, "")
+            )
             for row in value
         )
     return _cell_text(value)
+
+
+def _table_cell_labels(
+    question: Question, rows: list[dict[str, Any]], country_names: dict[str, str] | None
+) -> dict[tuple[str, str], str]:
+    """(column, stored code) -> what a reader sees: a choice's label, a State's name, yes/no, in
+    place of the codes the table stores (one query for the States, none without a State column)."""
+    from countries.models import Country
+    from countries.names import country_name
+    from reports.models import YES_NO_CHOICES, ColumnType
+
+    labels: dict[tuple[str, str], str] = {}
+    country_columns = []
+    for column in question.columns or []:
+        if column.get("type") == ColumnType.CHOICE:
+            for choice in column.get("choices") or []:
+                labels[(column["code"], choice["code"])] = str(choice["label"])
+        elif column.get("type") == ColumnType.YES_NO:
+            for choice in YES_NO_CHOICES:
+                labels[(column["code"], choice["code"])] = str(choice["label"])
+        elif column.get("type") == ColumnType.COUNTRY:
+            country_columns.append(column["code"])
+    codes = {str(row.get(code)) for row in rows for code in country_columns if row.get(code)}
+    if codes:
+        names = dict(country_names or {})
+        missing = codes - names.keys()
+        if missing:
+            for country in Country.objects.filter(iso3__in=missing):
+                names[country.iso3] = country_name(country)
+        for code in country_columns:
+            labels.update({(code, iso3): name for iso3, name in names.items()})
+    return labels
 
 
 @dataclass

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from countries.models import Country, ReportRegion
+from countries.names import grouping_name
 from reports.models import (
     ALL_REGIONS,
     AssistanceEntry,
@@ -29,7 +31,15 @@ from reports.models import (
     TableTotal,
     answer_choices,
 )
+from reports.questionnaire_i18n import QuestionnaireTexts, translated_texts
 from reports.statistics.config import statistics_config
+
+# The transfer tables' labels in data/statistics.yaml, for `make messages`: the page shows them
+# through gettext (a label not in the catalogues shows as written).
+TRANSFER_LABELS = (
+    gettext_noop("Exports of small arms and light weapons"),
+    gettext_noop("Imports of small arms and light weapons"),
+)
 
 YES_NO_TYPES = (QuestionType.YES_NO_DEVELOPING, QuestionType.YES_NO)
 CHOICE_TYPES = (*YES_NO_TYPES, QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE)
@@ -74,6 +84,7 @@ class QuestionRow:
     choices: list[ChoiceCount] = field(default_factory=list)
     numeric: dict[str, Any] | None = None
     regions: list[RegionCell] = field(default_factory=list)
+    text: str = ""  # the question in the reader's language
 
 
 @dataclass
@@ -183,11 +194,21 @@ def _countries(codes: list[str]) -> list[Country]:
     return [by_code[code] for code in codes if code in by_code]
 
 
-def _choice_labels(question: Question) -> dict[str, str]:
+def _choice_labels(question: Question, texts: QuestionnaireTexts | None = None) -> dict[str, str]:
+    if texts is not None and question.code in texts.questions:
+        return dict(texts.question(question.code).choices)
     return {
         c["code"]: c["label"]
         for c in answer_choices(question.type, question.choices, question.allow_other)
     }
+
+
+def _reader_texts(cycle: ReportingCycle) -> QuestionnaireTexts | None:
+    """The questionnaire's texts in the reader's language (English where not translated)."""
+    language = get_language() or "en"
+    if not cycle.questionnaire_id or language.split("-")[0] == "en":
+        return None  # the stored texts are the English ones: no query
+    return translated_texts(cycle.questionnaire, language)
 
 
 def dashboard(cycle: ReportingCycle) -> Dashboard:
@@ -195,21 +216,27 @@ def dashboard(cycle: ReportingCycle) -> Dashboard:
     stats = CycleStatistics.objects.filter(cycle=cycle).first()
     runs = latest_runs(cycle, 1)
     board = Dashboard(cycle=cycle, stats=stats, latest_run=runs[0] if runs else None)
-    board.region_names = dashboard_region_names()
+    # The names in the reader's language (the charts keep the stored names: they are cached once).
+    board.region_names = {
+        code: grouping_name(name) for code, name in dashboard_region_names().items()
+    }
     if stats is None:
         return board
+    texts = _reader_texts(cycle)
     groupings = list(stats.groupings.all())
     board.regions = [g for g in groupings if g.kind == GroupingStatistic.Kind.REGION]
     board.groups = [g for g in groupings if g.kind == GroupingStatistic.Kind.GROUP]
     board.first_time = _countries(stats.first_time)
     board.lapsed = _countries(stats.lapsed)
-    board.sections = _sections(stats, board.region_names)
-    board.transfers = transfer_tables(stats, board.region_names)
-    board.assistance = _assistance(stats)
+    board.sections = _sections(stats, board.region_names, texts)
+    board.transfers = transfer_tables(stats, board.region_names, texts)
+    board.assistance = _assistance(stats, texts)
     return board
 
 
-def _sections(stats: CycleStatistics, region_names: dict[str, str]) -> list[SectionRow]:
+def _sections(
+    stats: CycleStatistics, region_names: dict[str, str], texts: QuestionnaireTexts | None = None
+) -> list[SectionRow]:
     questions = {
         q.pk: q
         for q in Question.objects.filter(version_id=stats.cycle.questionnaire_id)
@@ -235,7 +262,11 @@ def _sections(stats: CycleStatistics, region_names: dict[str, str]) -> list[Sect
             overall = section_stats.get(section.pk, {}).get(ALL_REGIONS)
             rows[section.pk] = SectionRow(
                 code=section.code,
-                title=section.title,
+                title=(
+                    texts.sections[section.code].title
+                    if texts is not None and section.code in texts.sections
+                    else section.title
+                ),
                 reported=overall.reported if overall else 0,
                 reports=overall.reports if overall else stats.reports_counted,
                 percent=percent(overall.reported, overall.reports) if overall else None,
@@ -255,10 +286,15 @@ def _sections(stats: CycleStatistics, region_names: dict[str, str]) -> list[Sect
         overall = by_region.get(ALL_REGIONS)
         if overall is None:
             continue
-        labels = _choice_labels(question)
+        labels = _choice_labels(question, texts)
         counts = choice_counts.get((question.pk, ALL_REGIONS), {})
         row = QuestionRow(
             question=question,
+            text=(
+                texts.question(question.code).text
+                if texts is not None and question.code in texts.questions
+                else question.text
+            ),
             shown=overall.shown,
             answered=overall.answered,
             answered_percent=percent(overall.answered, overall.shown),
@@ -302,7 +338,9 @@ def _sections(stats: CycleStatistics, region_names: dict[str, str]) -> list[Sect
     return list(rows.values())
 
 
-def transfer_tables(stats: CycleStatistics, region_names: dict[str, str]) -> list[TransferTable]:
+def transfer_tables(
+    stats: CycleStatistics, region_names: dict[str, str], texts: QuestionnaireTexts | None = None
+) -> list[TransferTable]:
     config = statistics_config()
     questions = {
         q.code: q
@@ -317,6 +355,11 @@ def transfer_tables(stats: CycleStatistics, region_names: dict[str, str]) -> lis
             continue
         column = next((c for c in question.columns if c["code"] == transfer.category_column), None)
         labels = {c["code"]: c["label"] for c in (column or {}).get("choices", [])}
+        if texts is not None and question.code in texts.questions:
+            reader = texts.question(question.code)
+            labels = {
+                code: reader.column_choice_label(transfer.category_column, code) for code in labels
+            }
         totals = TableTotal.objects.filter(
             statistics=stats,
             question=question,
@@ -340,7 +383,7 @@ def transfer_tables(stats: CycleStatistics, region_names: dict[str, str]) -> lis
         tables.append(
             TransferTable(
                 key=transfer.key,
-                label=transfer.label,
+                label=gettext(transfer.label) if transfer.label else "",
                 question=question,
                 unit_column=transfer.quantity_column,
                 categories=list(by_code.values()),
@@ -351,14 +394,22 @@ def transfer_tables(stats: CycleStatistics, region_names: dict[str, str]) -> lis
     return tables
 
 
-def _column_labels(question: Question | None, column_code: str) -> dict[str, str]:
+def _column_labels(
+    question: Question | None, column_code: str, texts: QuestionnaireTexts | None = None
+) -> dict[str, str]:
     if question is None or not column_code:
         return {}
     column = next((c for c in question.columns if c["code"] == column_code), {})
-    return {c["code"]: c["label"] for c in column.get("choices", [])}
+    labels = {c["code"]: c["label"] for c in column.get("choices", [])}
+    if texts is not None and question.code in texts.questions:
+        reader = texts.question(question.code)
+        labels = {code: reader.column_choice_label(column_code, code) for code in labels}
+    return labels
 
 
-def _assistance(stats: CycleStatistics) -> list[TopicAssistance]:
+def _assistance(
+    stats: CycleStatistics, texts: QuestionnaireTexts | None = None
+) -> list[TopicAssistance]:
     config = statistics_config()
     tables = {
         q.code: q
@@ -367,9 +418,11 @@ def _assistance(stats: CycleStatistics) -> list[TopicAssistance]:
             code__in=[config.requested.question, config.offered.question],
         )
     }
-    labels = _column_labels(tables.get(config.requested.question), config.requested.topic_column)
+    labels = _column_labels(
+        tables.get(config.requested.question), config.requested.topic_column, texts
+    )
     region_labels = _column_labels(
-        tables.get(config.offered.question), config.offered.region_column
+        tables.get(config.offered.question), config.offered.region_column, texts
     )
     topics: dict[str, TopicAssistance] = {}
 

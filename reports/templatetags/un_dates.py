@@ -11,6 +11,7 @@ import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from reports.languages import un_date as format_un_date
 
@@ -32,4 +33,8 @@ def un_datetime(value: datetime.datetime | None) -> str:
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return f"{format_un_date(value)}, {value:%H:%M}"
+    # The joint differs by language (ar "،", zh none).
+    return pgettext("date, time", "%(date)s, %(time)s") % {
+        "date": format_un_date(value),
+        "time": f"{value:%H:%M}",
+    }

@@ -3,10 +3,12 @@ import csv
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from countries.models import Country
 from reports.models import NationalReport, ReportingCycle, Revision
+from reports.questionnaire_i18n import translated_titles
 from reports.report_forms import readable
 from reports.selectors import (
     cycles_overview,
@@ -20,11 +22,11 @@ from reports.statistics.selectors import public_headline
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "reports/home.html",
-        {"cycles": cycles_overview(), "versions": questionnaire_versions()},
-    )
+    versions = list(questionnaire_versions())
+    titles = translated_titles([version.pk for version in versions], get_language() or "en")
+    for version in versions:
+        version.reader_title = titles.get(version.pk, version.title)
+    return render(request, "reports/home.html", {"cycles": cycles_overview(), "versions": versions})
 
 
 @require_safe
