@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from accounts.two_factor_views import admin_sign_in_view
 from config.health import healthz
 from config.language import set_language
 
-admin.site.site_header = "PoA Reports administration"
+admin.site.site_header = _("PoA Reports administration")
 admin.site.site_title = "PoA Reports"
-admin.site.index_title = "Secretariat"
+admin.site.index_title = _("Secretariat")
 
 urlpatterns = [
     # Before the admin's URLs: its sign-in form would skip the second step.

@@ -487,3 +487,13 @@ def test_a_table_answer_reads_as_labels_and_state_names_not_codes(open_cycle):
 def test_lists_on_the_statistics_page_use_the_language_s_separator(language):
     with translation.override(language):
         assert translation.pgettext("list separator", ", ") != ", "
+
+
+@pytest.mark.django_db
+def test_the_admin_names_the_site_and_our_apps_in_the_page_language(client, secretariat_admin):
+    page = _in_language(client, secretariat_admin, "ar").get(reverse("admin:index"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "إدارة PoA Reports" in text and "التقارير الوطنية" in text and "الدول والمناطق" in text
+    for english in ("PoA Reports administration", "States and regions", ">Secretariat<"):
+        assert english not in text

@@ -272,6 +272,7 @@ def diff(request: HttpRequest, report_id: int) -> HttpResponse:
             "new": new,
             "sections": compare(sections, questions, old.answers, new.answers),
             "files": compare_files(old.attachments, new.attachments),
+            "texts": questionnaire_texts(report),  # headings and questions in the report's language
         },
     )
 
