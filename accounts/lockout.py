@@ -39,3 +39,22 @@ def locked_out(request: HttpRequest, response: HttpResponse | None = None, crede
 
     forget_pending_sign_in(request)
     return SignInView.refused(request)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address for counting sign-in failures.
+
+    With TRUSTED_PROXY_COUNT proxies in front (production), each appends the address it received
+    the request from to X-Forwarded-For, so the entry that many places from the right is the
+    client as the outermost trusted proxy saw it; entries further left were sent by the client
+    and could be anything. Without proxies, or without the header, REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote
+    return hops[-proxies]

@@ -132,3 +132,28 @@ def test_a_locked_address_cannot_finish_a_sign_in_begun_before_the_lock():
     assert refusal(refused) == f"<p>{sign_in_refused_message()}</p>"
     assert half.get(reverse("my-reports"))["Location"].startswith(reverse("login"))
     assert TOTPDevice.objects.get(user=focal).last_t == -1  # the code was not even tried
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # no proxy: a client's header means nothing
+        (1, "", "10.0.0.2"),
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the left entry was typed by the client
+        (2, "6.6.6.6, 203.0.113.9, 10.0.0.7", "203.0.113.9"),
+        (2, "203.0.113.9", "10.0.0.2"),  # fewer hops than proxies: trust nothing
+    ],
+)
+def test_failures_count_per_client_address_behind_the_proxies(
+    settings, proxies, forwarded, expected
+):
+    from django.test import RequestFactory
+
+    from accounts.lockout import client_address
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="10.0.0.2")
+    if forwarded:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    assert client_address(request) == expected

@@ -42,6 +42,11 @@ STORAGES = {
 # gunicorn sits behind a TLS-terminating proxy that sets X-Forwarded-Proto; the proxy must
 # overwrite that header on every request, never pass on a client's.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The same proxy appends the client's address to X-Forwarded-For. Sign-in lock-outs count per
+# person and client address: behind the proxy REMOTE_ADDR is the proxy's for everyone, so anyone
+# could lock anyone out. Take the address the trusted proxies (DJANGO_PROXY_COUNT of them) saw
+# (accounts.lockout.client_address).
+TRUSTED_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 # Container and load-balancer health checks call plain http://localhost:8000/healthz.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
