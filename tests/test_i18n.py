@@ -497,3 +497,31 @@ def test_the_admin_names_the_site_and_our_apps_in_the_page_language(client, secr
     assert "إدارة PoA Reports" in text and "التقارير الوطنية" in text and "الدول والمناطق" in text
     for english in ("PoA Reports administration", "States and regions", ">Secretariat<"):
         assert english not in text
+
+
+@pytest.mark.django_db
+def test_an_english_summary_report_stays_english_for_an_editor_working_in_arabic(
+    client, secretariat_reviewer, open_cycle
+):
+    from reports.models import SummaryParagraph
+    from reports.statistics.compile import compile_cycle
+    from reports.summary import services
+    from tests.helpers import accepted_snapshot
+
+    accepted_snapshot(open_cycle, "GHA", {"1.1": "yes"})
+    compile_cycle(open_cycle)
+    summary = services.create_summary_report(cycle=open_cycle, user=secretariat_reviewer)
+    target = SummaryParagraph.objects.get(section__report=summary, generator="regions")
+    with translation.override("en"):
+        meeting = open_cycle.meeting_name
+    _in_language(client, secretariat_reviewer, "ar")
+
+    preview = client.post(
+        reverse("summary-paragraph-preview", args=[summary.pk, target.pk]),
+        {"text": "For the {meeting}: {region_name:africa}, {region_reports:africa} reported."},
+    )
+    assert preview.json()["html"] == f"<p>For the {meeting}: Africa, one reported.</p>"
+    page = html.unescape(client.get(reverse("summary-preview", args=[summary.pk])).content.decode())
+    assert f"for the {meeting}" in page  # the generated "reporting" paragraph
+    with translation.override("ar"):
+        assert open_cycle.meeting_name not in page.split("</header>")[-1]

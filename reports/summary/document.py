@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from countries.models import Country, ReportRegion
-from countries.names import country_name
+from countries.names import country_name, grouping_name
 from countries.reference_data import un_sort_key
 from reports.languages import (
     django_language,
@@ -184,7 +184,7 @@ def _tables(
             _("Per cent"),
         ],
         rows=[
-            [g.name, str(g.states), str(g.reported), _pct(g.reported, g.states)]
+            [grouping_name(g.name), str(g.states), str(g.reported), _pct(g.reported, g.states)]
             for g in board.regions + board.groups
         ],
         numeric=[False, True, True, True],
@@ -375,7 +375,7 @@ def _annexes(
             names = [country_name(c) for c in countries.values() if c.report_region_id == region.pk]
             if document_language() != "en":
                 names.sort(key=un_sort_key)
-            groups.append((region.heading, names))
+            groups.append((grouping_name(region.heading), names))
         annexes.append(
             Annex(
                 label="",

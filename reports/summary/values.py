@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from countries.models import Country, ReportRegion
-from reports.languages import un_date
+from countries.names import grouping_name
+from reports.languages import django_language, document_language, un_date
 from reports.models import (
     ALL_REGIONS,
     AssistanceEntry,
@@ -222,7 +224,9 @@ class StatisticsValues:
         return str(self.cycle.year)
 
     def value_meeting(self, args, start):
-        name = self.cycle.meeting_name
+        # The document's language, not the editor's (the wording is filled outside override).
+        with translation.override(django_language(document_language())):
+            name = self.cycle.meeting_name
         return capitalize_first(name) if start else name
 
     def value_due_date(self, args, start):
@@ -238,7 +242,8 @@ class StatisticsValues:
         return un_percent(self._region(args, "region_rate").rate * 100, sentence_start=start)
 
     def value_region_name(self, args, start):
-        return self._region(args, "region_name").name
+        with translation.override(django_language(document_language())):
+            return grouping_name(self._region(args, "region_name").name)
 
     def value_region_states_list(self, args, start):
         region = self._region(args, "region_states_list")

@@ -340,7 +340,10 @@ def paragraph_preview(request: HttpRequest, report_id: int, paragraph_id: int) -
         values = StatisticsValues(
             report.cycle, CycleStatistics.objects.filter(cycle=report.cycle).first()
         )
-        text, problems = fill(text, values)
+        from reports.languages import writing_in
+
+        with writing_in(report.language):  # numbers, dates, names as the document prints them
+            text, problems = fill(text, values)
     html = paragraph_html(text, Footnotes())
     items = "".join(
         f'<li><span class="letter">({letter})</span>{item}</li>' for letter, item in html.items
