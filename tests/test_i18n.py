@@ -525,3 +525,16 @@ def test_an_english_summary_report_stays_english_for_an_editor_working_in_arabic
     assert f"for the {meeting}" in page  # the generated "reporting" paragraph
     with translation.override("ar"):
         assert open_cycle.meeting_name not in page.split("</header>")[-1]
+
+
+@pytest.mark.django_db
+def test_the_summary_editor_names_heading_levels_in_the_page_language(
+    client, secretariat_reviewer, open_cycle
+):
+    from reports.summary import services
+
+    summary = services.create_summary_report(cycle=open_cycle, user=secretariat_reviewer)
+    _in_language(client, secretariat_reviewer, "fr")
+    text = client.get(reverse("summary-edit", args=[summary.pk])).content.decode()
+    assert ">I. Chapitre</option>" in text and ">1. Sous-section</option>" in text
+    assert "I. Chapter" not in text and "Subsection" not in text

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from reports import access
@@ -28,6 +28,13 @@ from reports.summary.values import PLACEHOLDERS, StatisticsValues
 from reports.summary.wording import Footnotes, fill, paragraph_html
 from reports.views.review import secretariat_only
 from reports.views.statistics import job_status
+
+# The heading levels (the model's choices) in the editor's language.
+LEVEL_NAMES = {
+    1: pgettext_lazy("summary heading level", "I. Chapter"),
+    2: pgettext_lazy("summary heading level", "A. Section"),
+    3: pgettext_lazy("summary heading level", "1. Subsection"),
+}
 
 MAX_TEXT = 20_000
 SYMBOL_RE = re.compile(r"^[A-Z]{1,4}(/[A-Za-z0-9.\-]+){1,4}$")
@@ -186,7 +193,10 @@ def edit_view(request: HttpRequest, report_id: int) -> HttpResponse:
             "headings": {b.section_id: b for b in document.blocks if b.kind == "heading"},
             "generators": GENERATORS.values(),
             "placeholders": PLACEHOLDERS,
-            "levels": SummarySection._meta.get_field("level").choices,
+            "levels": [
+                (value, LEVEL_NAMES.get(value, label))
+                for value, label in SummarySection._meta.get_field("level").choices
+            ],
             "latest_pdf": latest,
             "pdf_is_current": bool(latest and latest.fingerprint == current),
             "can_edit": _can_edit(request),
