@@ -538,3 +538,28 @@ def test_the_summary_editor_names_heading_levels_in_the_page_language(
     text = client.get(reverse("summary-edit", args=[summary.pk])).content.decode()
     assert ">I. Chapitre</option>" in text and ">1. Sous-section</option>" in text
     assert "I. Chapter" not in text and "Subsection" not in text
+
+
+@pytest.mark.parametrize(
+    ("report_language", "attrs"),
+    [
+        ("en", 'lang="en" dir="ltr"'),
+        ("ar", 'lang="ar" dir="rtl"'),
+        ("zh", 'lang="zh-hans" dir="ltr"'),
+    ],
+)
+def test_a_report_s_questions_keep_their_own_direction_on_a_page_in_another_language(
+    report_language, attrs
+):
+    from django.template.loader import render_to_string
+
+    from reports.models import NationalReport, Question
+
+    report = NationalReport(language=report_language)
+    question = Question(code="1.1", text="Does it?", citations=["PoA II.4"])
+    page_language = "en" if report_language == "ar" else "ar"
+    with translation.override(page_language):
+        line = render_to_string(
+            "reports/_question_line.html", {"report": report, "question": question}
+        )
+    assert f'<p class="ro-q" {attrs}>' in line
