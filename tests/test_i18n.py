@@ -510,10 +510,12 @@ def test_an_english_summary_report_stays_english_for_an_editor_working_in_arabic
 
     accepted_snapshot(open_cycle, "GHA", {"1.1": "yes"})
     compile_cycle(open_cycle)
-    summary = services.create_summary_report(cycle=open_cycle, user=secretariat_reviewer)
+    with translation.override("ar"):  # started by an editor working in Arabic
+        summary = services.create_summary_report(cycle=open_cycle, user=secretariat_reviewer)
     target = SummaryParagraph.objects.get(section__report=summary, generator="regions")
     with translation.override("en"):
         meeting = open_cycle.meeting_name
+    assert summary.summary.endswith(f"ahead of the {meeting}.")
     _in_language(client, secretariat_reviewer, "ar")
 
     preview = client.post(

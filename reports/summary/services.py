@@ -7,6 +7,7 @@ import logging
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 
 from reports.models import (
     RenderedPdf,
@@ -79,6 +80,10 @@ def default_session(cycle: ReportingCycle) -> str:
 def create_summary_report(*, cycle: ReportingCycle, user=None, symbol: str = "") -> SummaryReport:
     """A new summary report for the cycle with the standard structure and wording."""
     session_number = cycle.year - 1945
+    # The standard wording is English: so is the meeting's name in it, whatever the editor's
+    # page language.
+    with translation.override("en"):
+        meeting = cycle.meeting_name
     with transaction.atomic():
         report = SummaryReport.objects.create(
             cycle=cycle,
@@ -93,7 +98,7 @@ def create_summary_report(*, cycle: ReportingCycle, user=None, symbol: str = "")
                 "The present report is submitted pursuant to General Assembly resolution 80/53. "
                 "It summarizes the national reports that States submitted on their "
                 "implementation of the Programme of Action and the International Tracing "
-                f"Instrument ahead of the {cycle.meeting_name}."
+                f"Instrument ahead of the {meeting}."
             ),
             created_by=user,
         )
