@@ -565,3 +565,21 @@ def test_a_report_s_questions_keep_their_own_direction_on_a_page_in_another_lang
             "reports/_question_line.html", {"report": report, "question": question}
         )
     assert f'<p class="ro-q" {attrs}>' in line
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "45,964"),
+        ("fr", "45\u202f964"),
+        ("es", "45.964"),
+        ("ar", "45,964"),
+        ("zh-hans", "45,964"),
+    ],
+)
+def test_statistics_counts_are_grouped_the_way_of_the_page_language(language, expected):
+    from django.template import Context, Template
+
+    template = Template("{% load statistics_tags %}{{ n|un_figures }}|{{ none|un_figures }}")
+    with translation.override(language):
+        assert template.render(Context({"n": 45964, "none": None})) == f"{expected}|"
