@@ -29,6 +29,13 @@ from reports.models import CONTACT_FIELDS, NationalReport, Question, QuestionTyp
 from reports.report_forms import fingerprint, readable
 from reports.selectors import answer_records, questionnaire_of
 from reports.services.answers import AnswerConflictError, ReportNotEditableError, save_answer
+from reports.spreadsheets import (
+    append_row,
+    decode_control_escapes,
+    safe_sheet_title,
+    write_cell,
+    xml_safe,
+)
 
 META_SHEET = "_meta"
 LISTS_SHEET = "_lists"
@@ -46,7 +53,6 @@ HEADER = [
     pgettext_lazy("workbook column", "Answer"),
 ]
 FIRST_VALUE_COLUMN = 4  # D
-MAX_SHEET_TITLE = 31
 YES = "yes"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F0")
 
@@ -74,14 +80,6 @@ def sheet_title(section: Section) -> str:
     return safe_sheet_title(f"{section.code}. {section.title}")
 
 
-def _cell_text(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
 # -- writing -------------------------------------------------------------------------------
 
 
@@ -98,21 +96,9 @@ class _Lists:
         if key not in self.columns:
             column = get_column_letter(len(self.columns) + 1)
             for index, label in enumerate(labels, start=1):
-                self.sheet[f"{column}{index}"] = label
+                write_cell(self.sheet[f"{column}{index}"], label)
             self.columns[key] = f"{LISTS_SHEET}!${column}$1:${column}${len(labels)}"
         return self.columns[key]
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _as_text_cells(sheet) -> None:
-    """Answers are data, never formulas: a text such as "=HYPERLINK(...)" typed by a focal point
-    must not run in the spreadsheet of whoever opens the workbook."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"
 
 
 COPIED_FILL = PatternFill("solid", fgColor="FFF4D6")
@@ -138,12 +124,12 @@ def build_workbook(report: NationalReport) -> bytes:
     lists = _Lists(workbook)
     meta = workbook.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
-    meta.append(["report", report.pk])
-    meta.append([ABOUT_META_KEY, about.title])  # a text in column B: never read as a question
+    append_row(meta, ["report", report.pk])
+    append_row(meta, [ABOUT_META_KEY, about.title])  # a text in column B: never read as a question
     country_codes = list(Country.objects.order_by("iso3").values_list("iso3", flat=True))
     for section in sections:
         sheet = workbook.create_sheet(sheet_title(section))
-        sheet.append([str(heading) for heading in HEADER])
+        append_row(sheet, [str(heading) for heading in HEADER])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
@@ -156,12 +142,11 @@ def build_workbook(report: NationalReport) -> bytes:
             if question.section_id != section.pk:
                 continue
             value, version, prefilled = records.get(question.pk, (None, 0, None))
-            meta.append([question.code, version, fingerprint(value)])
+            append_row(meta, [question.code, version, fingerprint(value)])
             first_row = sheet.max_row + 1
             _write_question(sheet, question, value, lists, country_codes)
             if prefilled:
                 _mark_copied(sheet[f"A{first_row}"], prefilled)
-        _as_text_cells(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -192,7 +177,7 @@ def _write_about(sheet, report: NationalReport) -> None:
         ),
     ]
     for line in lines:
-        sheet.append([line])
+        append_row(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=14)
 
 
@@ -223,60 +208,65 @@ def _write_question(sheet, question: Question, value: Any, lists: _Lists, countr
     wrap = Alignment(wrap_text=True, vertical="top")
     if qtype in (QuestionType.YES_NO_DEVELOPING, QuestionType.YES_NO, QuestionType.SINGLE_CHOICE):
         labels = {c["code"]: c["label"] for c in question.choice_list()}
-        sheet.append([question.code, "", _question_text(question), labels.get(value, value)])
+        append_row(sheet, [question.code, "", _question_text(question), labels.get(value, value)])
         _validate(sheet, f"D{sheet.max_row}", lists.range_for(list(labels.values())))
     elif qtype == QuestionType.MULTI_CHOICE:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 question.code,
                 "",
                 _question_text(question),
                 _("Write '%(yes)s' for each") % {"yes": YES},
-            ]
+            ],
         )
         ticked = set(value["choices"]) if value else set()
         first = sheet.max_row + 1
         for choice in question.choice_list():
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     question.code,
                     choice["code"],
                     choice["label"],
                     YES if choice["code"] in ticked else None,
-                ]
+                ],
             )
         _validate(sheet, f"D{first}:D{sheet.max_row}", f'"{YES}"')
         if question.allow_other:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     question.code,
                     "other_text",
                     _("Other (specify): text"),
                     value["other"] if value else None,
-                ]
+                ],
             )
     elif qtype in (QuestionType.INTEGER, QuestionType.TEXT, QuestionType.DATE):
-        sheet.append([question.code, "", _question_text(question), _cell_text(value)])
+        append_row(sheet, [question.code, "", _question_text(question), value])
     elif qtype == QuestionType.CONTACT:
-        sheet.append([question.code, "", _question_text(question), None])
+        append_row(sheet, [question.code, "", _question_text(question), None])
         for contact_field in CONTACT_FIELDS:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     question.code,
                     contact_field["code"],
                     contact_field["label"],
                     (value or {}).get(contact_field["code"]) or None,
-                ]
+                ],
             )
     elif qtype == QuestionType.TABLE:
         columns = question.columns
-        sheet.append(
+        append_row(
+            sheet,
             [
                 question.code,
                 "columns",
                 _question_text(question),
                 *[c["label"] + (" *" if c.get("required") else "") for c in columns],
-            ]
+            ],
         )
         for cell in sheet[sheet.max_row][FIRST_VALUE_COLUMN - 1 :]:
             cell.font = Font(bold=True)
@@ -284,8 +274,8 @@ def _write_question(sheet, question: Question, value: Any, lists: _Lists, countr
         rows = value or []
         for index in range(len(rows) + SPARE_TABLE_ROWS):
             row = rows[index] if index < len(rows) else {}
-            sheet.append(
-                [question.code, index + 1, None, *[_cell_text(row.get(c["code"])) for c in columns]]
+            append_row(
+                sheet, [question.code, index + 1, None, *[row.get(c["code"]) for c in columns]]
             )
         last = sheet.max_row
         for offset, column in enumerate(columns):
@@ -300,8 +290,9 @@ def _write_question(sheet, question: Question, value: Any, lists: _Lists, countr
                 continue
             _validate(sheet, f"{letter}{first}:{letter}{last}", formula)
     elif qtype == QuestionType.FILE:
-        sheet.append(
-            [question.code, "", _question_text(question), _("(attach files in the web form)")]
+        append_row(
+            sheet,
+            [question.code, "", _question_text(question), _("(attach files in the web form)")],
         )
     sheet[f"C{sheet.max_row}"].alignment = wrap
 
@@ -458,13 +449,6 @@ def _read_meta(workbook, report: NationalReport) -> tuple[dict[str, tuple[int, s
     return versions, about_title
 
 
-def safe_sheet_title(title: str) -> str:
-    """A title Excel accepts for a sheet: none of its forbidden characters, 31 at most."""
-    for bad in "[]:*?/\\":
-        title = title.replace(bad, " ")
-    return title[:MAX_SHEET_TITLE]
-
-
 def _about_titles() -> set[str]:
     """The About sheet's title in every language: also skipped when the _meta row is lost."""
     titles = set()
@@ -483,7 +467,7 @@ def _text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return decode_control_escapes(str(value)).strip()
 
 
 def _read_sheet(sheet, section: Section, by_code, raw_values, result: UploadResult) -> None:
@@ -514,7 +498,7 @@ def _collect(question, item, answer, row, raw_values, sheet_name, row_number) ->
     qtype = question.type
     if qtype in (QuestionType.YES_NO_DEVELOPING, QuestionType.YES_NO, QuestionType.SINGLE_CHOICE):
         text = _text(answer)
-        by_label = {c["label"].casefold(): c["code"] for c in question.choice_list()}
+        by_label = {xml_safe(c["label"]).casefold(): c["code"] for c in question.choice_list()}
         raw_values[code] = (by_label.get(text.casefold(), text), sheet_name, row_number)
     elif qtype == QuestionType.MULTI_CHOICE:
         value, _sheet, first_row = raw_values.get(
@@ -556,7 +540,7 @@ def _collect(question, item, answer, row, raw_values, sheet_name, row_number) ->
             for column in question.columns:
                 if column["type"] == "choice":
                     by_label[column["code"]] = {
-                        c["label"].casefold(): c["code"] for c in column["choices"]
+                        xml_safe(c["label"]).casefold(): c["code"] for c in column["choices"]
                     }
             entry = {}
             for column, cell in zip(question.columns, cells, strict=True):

@@ -203,3 +203,105 @@ def test_a_workbook_downloaded_in_another_language_reads_back(
     response = upload(focal_client, ghana_report, workbook)
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert report_answer_values(ghana_report)["1.1"] == "yes"
+
+
+# -- text a workbook cannot hold, and text that looks like a formula ----------------------------
+
+
+def test_control_characters_stored_before_cleaning_do_not_break_the_download(
+    focal_client, ghana_report
+):
+    """Text stored before answers were cleaned (written straight to the database here, past the
+    service) still downloads: the characters XML cannot carry are dropped, the rest is kept."""
+    from reports.models import Answer, AnswerCell
+
+    save_answer(report=ghana_report, question=question(ghana_report, "1.1"), value="yes")
+    text_question = question(ghana_report, "1.1.1")
+    save_answer(report=ghana_report, question=text_question, value="Ministry of Interior")
+    table_question = question(ghana_report, "1.5.1")
+    save_answer(
+        report=ghana_report,
+        question=table_question,
+        value=[{c["code"]: "x" if c["type"] == "text" else None for c in table_question.columns}],
+    )
+    Answer.objects.filter(report=ghana_report, question=text_question).update(
+        value_text="Ministry\x01 of\x0b Interior\x1f"
+    )
+    AnswerCell.objects.filter(answer__question=table_question, column="title").update(
+        value_text="Arms\x02 Act\x08"
+    )
+    ghana_report.country.__class__.objects.filter(pk=ghana_report.country_id).update(
+        un_name="Ghana\x07"
+    )
+
+    workbook = download(focal_client, ghana_report)
+
+    sheet = workbook["1. National coordination"]
+    assert row_of(sheet, "1.1.1")[3].value == "Ministry of Interior"
+    assert row_of(sheet, "1.5.1", 1)[3].value == "Arms Act"
+    assert workbook["About"]["A1"].value.startswith("Ghana —")
+    # Uploaded back unchanged, the workbook is valid and the answer is stored clean.
+    response = upload(focal_client, ghana_report, workbook)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert report_answer_values(ghana_report)["1.1.1"] == "Ministry of Interior"
+
+
+def test_a_formula_looking_answer_stays_text_and_reads_back_unchanged(focal_client, ghana_report):
+    formula = '=HYPERLINK("http://evil.example","x")'
+    save_answer(report=ghana_report, question=question(ghana_report, "1.1"), value="yes")
+    save_answer(report=ghana_report, question=question(ghana_report, "1.1.1"), value=formula)
+
+    workbook = download(focal_client, ghana_report)
+
+    cell = row_of(workbook["1. National coordination"], "1.1.1")[3]
+    assert cell.value == formula and cell.data_type == "s"  # text, never a formula
+    response = upload(focal_client, ghana_report, workbook)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert report_answer_values(ghana_report)["1.1.1"] == formula
+
+
+def test_control_characters_saved_by_excel_in_an_upload_are_dropped(focal_client, ghana_report):
+    """Excel writes a control character in a cell as _xHHHH_: a soft line break becomes a line
+    break, other control characters are dropped, as in the web form."""
+    workbook = download(focal_client, ghana_report)
+    sheet = workbook["1. National coordination"]
+    row_of(sheet, "1.1")[3].value = "Yes"
+    row_of(sheet, "1.1.1")[3].value = "Ministry_x0001_ of Interior_x000B_Accra"
+
+    response = upload(focal_client, ghana_report, workbook)
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert report_answer_values(ghana_report)["1.1.1"] == "Ministry of Interior\nAccra"
+
+
+def test_a_nul_character_in_an_upload_is_a_line_to_fix(focal_client, ghana_report):
+    workbook = download(focal_client, ghana_report)
+    sheet = workbook["1. National coordination"]
+    row_of(sheet, "1.1")[3].value = "Yes"
+    row = row_of(sheet, "1.1.1")
+    row[3].value = "Ministry_x0000_ of Interior"
+
+    response = upload(focal_client, ghana_report, workbook)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'<td class="num">{row[0].row}</td><td>1.1.1</td>' in html
+    assert "the text contains a NUL character; please retype it." in html
+    assert report_answer_values(ghana_report) == {}
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("1. National coordination", "1. National coordination"),
+        ("4. Stock: [a/b] *?\\ x\x07", "4. Stock   a b" + " " * 6 + "x"),
+        ("'Quoted'", "Quoted"),
+        ("\x01", "Sheet"),
+        ("7. " + "é" * 40, "7. " + "é" * 28),
+        ("8. " + "😀" * 20, "8. " + "😀" * 14),  # Excel counts UTF-16 units
+    ],
+)
+def test_sheet_titles_excel_accepts(title, expected):
+    from reports.spreadsheets import safe_sheet_title
+
+    assert safe_sheet_title(title) == expected

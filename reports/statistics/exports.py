@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -28,8 +27,8 @@ from reports.models import (
     TableTotal,
     answer_choices,
 )
+from reports.spreadsheets import append_row, csv_cell, safe_sheet_title
 from reports.statistics import selectors
-from reports.workbook import FORMULA_STARTS, safe_sheet_title
 
 Cell = str | int | float | None
 
@@ -370,24 +369,13 @@ def build_table(stats: CycleStatistics, slug: str) -> Table:
     return BUILDERS[slug](stats, _names())
 
 
-def _xml_safe(value: Cell) -> Cell:
-    """Text stored before control characters were cleaned on input cannot break the workbook."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
-def _text_safe(value: Cell) -> Cell:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def as_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # spreadsheet programs then read the file as UTF-8
     writer = csv.writer(buffer)
-    writer.writerow(table.headers)
+    writer.writerow([csv_cell(header) for header in table.headers])
     for row in table.rows:
-        writer.writerow(["" if cell is None else _text_safe(cell) for cell in row])
+        writer.writerow(["" if cell is None else csv_cell(cell) for cell in row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -398,15 +386,13 @@ def as_xlsx(stats: CycleStatistics) -> bytes:
     for builder in BUILDERS.values():
         table = builder(stats, names)
         sheet = workbook.create_sheet(safe_sheet_title(table.title))
-        sheet.append(table.headers)
+        # Headers name regions and groupings, rows hold text typed by focal points: all of it
+        # goes through the safe writer (no control characters, never a formula).
+        append_row(sheet, table.headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_xml_safe(cell) for cell in row])
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                    cell.data_type = "s"  # text typed by a focal point is never a formula
+            append_row(sheet, row)
         sheet.freeze_panes = "A2"
         for index, header in enumerate(table.headers, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = min(

@@ -17,6 +17,7 @@ from reports.selectors import (
     questionnaire_texts,
     questionnaire_versions,
 )
+from reports.spreadsheets import csv_cell
 from reports.statistics.selectors import public_headline
 
 
@@ -124,11 +125,6 @@ def public_report(request: HttpRequest, report_id: int) -> HttpResponse:
     )
 
 
-def _as_text(cell: str) -> str:
-    """A spreadsheet must not run an answer such as "=HYPERLINK(...)" as a formula."""
-    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
-
-
 @require_safe
 def public_report_csv(request: HttpRequest, report_id: int) -> HttpResponse:
     revision = _published_revision(report_id)
@@ -147,7 +143,7 @@ def public_report_csv(request: HttpRequest, report_id: int) -> HttpResponse:
                     q.code,
                     q.text,
                     "; ".join(q.citations),
-                    _as_text(readable(q, revision.answers[q.code])),
+                    csv_cell(readable(q, revision.answers[q.code])),
                 ]
             )
     return response
