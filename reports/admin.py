@@ -337,7 +337,8 @@ class ReportingCycleAdmin(admin.ModelAdmin):
     list_display = [
         "year",
         "meeting_label",
-        "meeting_dates",
+        "meeting_starts_on",
+        "meeting_ends_on",
         "opens_on",
         "due_on",
         "closes_on",

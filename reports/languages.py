@@ -117,3 +117,47 @@ def un_date(value: datetime.date | None, language: str | None = None) -> str:
     if language == "ru":
         return f"{day} {month} {year} года"
     return f"{day} {month} {year}"
+
+
+def _day(value: datetime.date, language: str) -> str:
+    return "1er" if language == "fr" and value.day == 1 else str(value.day)
+
+
+def un_date_range(
+    start: datetime.date | None, end: datetime.date | None, language: str | None = None
+) -> str:
+    """A meeting's dates as UN documents print them in `language` (the active one by default):
+    en "16–20 June 2014", "30 June–4 July 2014"; fr "16-20 juin 2014"; es "16 a 20 de junio de
+    2014"; ru "16–20 июня 2014 года"; zh "2014年6月16日至20日"; ar "16-20 حزيران/يونيه 2014".
+    What the two dates share (month, year) is written once; a single day reads as `un_date`."""
+    if start is None or end is None or start == end:
+        return un_date(start or end, language)
+    language = document_language(language)
+    same_year = start.year == end.year
+    same_month = same_year and start.month == end.month
+    if language == "zh":
+        if same_month:
+            return f"{start.year}年{start.month}月{start.day}日至{end.day}日"
+        if same_year:
+            return f"{start.year}年{start.month}月{start.day}日至{end.month}月{end.day}日"
+        return f"{un_date(start, language)}至{un_date(end, language)}"
+    months = _MONTHS[language]
+    first, last = _day(start, language), str(end.day)
+    if language == "es":
+        if same_month:
+            return f"{first} a {last} de {months[end.month - 1]} de {end.year}"
+        if same_year:
+            return f"{first} de {months[start.month - 1]} a {un_date(end, language)}"
+        return f"{un_date(start, language)} a {un_date(end, language)}"
+    # Arabic and French join with a hyphen: in right-to-left text an en dash between two
+    # numbers is neutral and would put the days in reverse order ("20–16").
+    dash = {"en": "–", "ru": "–"}.get(language, "-")
+    if same_month:
+        return f"{first}{dash}{un_date(end, language)}"
+    # Across months the joint is spaced where a month name (of several words in Arabic and
+    # Russian) stands on its left.
+    joint = dash if language in ("en", "fr") else f" {dash} "
+    if same_year:
+        left = f"{first} {months[start.month - 1]}"
+        return f"{left}{joint}{un_date(end, language)}"
+    return f"{un_date(start, language)}{joint}{un_date(end, language)}"

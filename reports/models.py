@@ -4,6 +4,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.db import TimeStampedModel
 from countries.models import Country
+from reports.languages import un_date_range
 
 
 class QuestionType(models.TextChoices):
@@ -277,7 +279,12 @@ class ReportingCycle(TimeStampedModel):
     year = models.PositiveSmallIntegerField(unique=True)
     meeting_type = models.CharField(max_length=10, choices=Meeting.choices)
     meeting_number = models.PositiveSmallIntegerField()
-    meeting_dates = models.CharField(max_length=80, blank=True, help_text='e.g. "16–20 June"')
+    meeting_starts_on = models.DateField(
+        null=True, blank=True, help_text="First day of the meeting; empty while not yet set"
+    )
+    meeting_ends_on = models.DateField(
+        null=True, blank=True, help_text="Last day of the meeting (the first day if it lasts one)"
+    )
     period_start = models.DateField(help_text="First day of the period the reports cover")
     period_end = models.DateField(help_text="Last day of the period the reports cover")
     opens_on = models.DateField()
@@ -317,6 +324,10 @@ class ReportingCycle(TimeStampedModel):
                 condition=models.Q(opens_on__lte=models.F("due_on")),
                 name="cycle_opens_before_due",
             ),
+            models.CheckConstraint(
+                condition=models.Q(meeting_starts_on__lte=models.F("meeting_ends_on")),
+                name="cycle_meeting_dates_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -340,6 +351,21 @@ class ReportingCycle(TimeStampedModel):
                 "number": self.meeting_number,
             }
         return str(MEETING_WITH_ORDINAL[self.meeting_type]) % {"ordinal": ordinal}
+
+    def meeting_dates_in(self, language: str | None = None) -> str:
+        """The meeting's dates as UN documents print them, e.g. "16–20 June 2014" ("" if unset)."""
+        return un_date_range(self.meeting_starts_on, self.meeting_ends_on, language)
+
+    def clean(self) -> None:
+        super().clean()
+        start, end = self.meeting_starts_on, self.meeting_ends_on
+        if (start is None) != (end is None):
+            missing = "meeting_ends_on" if end is None else "meeting_starts_on"
+            raise ValidationError({missing: _("Give both the first and the last day, or neither.")})
+        if start and end and start > end:
+            raise ValidationError(
+                {"meeting_ends_on": _("The meeting cannot end before it starts.")}
+            )
 
     def is_open(self, today: datetime.date | None = None) -> bool:
         today = today or datetime.date.today()

@@ -319,7 +319,7 @@ def _header(report: NationalReport) -> dict[str, Any]:
         "year": cycle.year,
         "meeting": cycle.meeting_name,
         "meeting_label": cycle.meeting_label,
-        "meeting_dates": cycle.meeting_dates,
+        "meeting_dates": cycle.meeting_dates_in(language),
         "period": _("%(start)s to %(end)s")
         % {"start": _date_text(cycle.period_start), "end": _date_text(cycle.period_end)},
         "questionnaire": cycle.questionnaire_id,

@@ -220,6 +220,7 @@ def test_arabic_national_report_is_right_to_left_in_arabic(submitted):
     assert "الأمم المتحدة" in html  # "United Nations" from the Arabic catalogue
     assert "التنسيق الوطني" in html and "هل توجد جهة تنسيق وطنية؟" in html
     assert "1 كانون الثاني/يناير 2024" in html  # the reporting period, UN Arabic dates
+    assert "1-5 حزيران/يونيه 2026" in html  # the meeting, days in order right to left
     assert "12 آذار/مارس 2024" in html  # a date answer
     assert "فرنسا" in html  # a State in a table cell
     assert "<bdi>1.2</bdi>" in html  # codes stay left to right
@@ -235,6 +236,7 @@ def test_french_national_report_is_in_french(submitted):
     assert '<html lang="fr" dir="ltr">' in html
     assert "Nations Unies" in html and "Original : français" in html
     assert "1er janvier 2024" in html and "31 décembre 2025" in html
+    assert "1er-5 juin 2026" in html  # the meeting's dates in the masthead
     assert "12 mars 2024" in html
     assert "1\u202f250" in html
     assert "France" in html

@@ -384,6 +384,41 @@ def test_pages_print_dates_as_un_documents_do_in_the_page_language(language, exp
     assert rendered == expected
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "1er-5 juin 2026"), ("zh-hans", "2026年6月1日至5日"), ("ar", "1-5 حزيران/يونيه 2026")],
+)
+def test_the_home_page_prints_the_meeting_dates_in_the_page_language(
+    client, open_cycle, language, expected
+):
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    text = client.get(reverse("home")).content.decode()
+    assert expected in text
+    assert "June" not in text
+
+
+def test_the_meeting_dates_filters_follow_the_active_language():
+    import datetime
+
+    from django.template import Context, Template
+
+    from reports.models import ReportingCycle
+
+    cycle = ReportingCycle(
+        meeting_starts_on=datetime.date(2022, 6, 27), meeting_ends_on=datetime.date(2022, 7, 1)
+    )
+    template = Template(
+        "{% load un_dates %}{{ cycle|meeting_dates }} · "
+        "{{ cycle.meeting_starts_on|un_date_range:cycle.meeting_ends_on }}"
+    )
+    with translation.override("es"):
+        rendered = template.render(Context({"cycle": cycle}))
+    assert rendered == "27 de junio a 1 de julio de 2022 · 27 de junio a 1 de julio de 2022"
+    with translation.override("fr"):
+        assert template.render(Context({"cycle": ReportingCycle()})) == " · "
+
+
 # -- what a walk through the pages in Arabic and French found still in English ----------------
 
 

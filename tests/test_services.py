@@ -29,8 +29,8 @@ def test_database_itself_refuses_an_odd_cycle_year(shipped_questionnaire):
 
     insert = (
         "INSERT INTO reports_reportingcycle (created_at, updated_at, year, meeting_type, "
-        "meeting_number, meeting_dates, period_start, period_end, opens_on, due_on, "
-        "questionnaire_id, notes) VALUES (now(), now(), %s, 'BMS', 1, '', '2001-01-01', "
+        "meeting_number, period_start, period_end, opens_on, due_on, "
+        "questionnaire_id, notes) VALUES (now(), now(), %s, 'BMS', 1, '2001-01-01', "
         "'2002-12-31', '2002-10-01', '2003-03-31', %s, '')"
     )
     with connection.cursor() as cursor:

@@ -36,6 +36,10 @@ class CountrySerializer(serializers.ModelSerializer):
 class CycleSerializer(serializers.ModelSerializer):
     questionnaire = serializers.CharField(source="questionnaire.code")
     meeting_name = serializers.CharField(read_only=True)
+    meeting_dates = serializers.SerializerMethodField(
+        help_text='The meeting\'s dates in English, e.g. "16–20 June 2014" ("" while not set); '
+        "meeting_starts_on and meeting_ends_on give them as dates."
+    )
     is_open = serializers.SerializerMethodField()
 
     class Meta:
@@ -46,6 +50,8 @@ class CycleSerializer(serializers.ModelSerializer):
             "meeting_number",
             "meeting_name",
             "meeting_dates",
+            "meeting_starts_on",
+            "meeting_ends_on",
             "period_start",
             "period_end",
             "opens_on",
@@ -55,6 +61,10 @@ class CycleSerializer(serializers.ModelSerializer):
             "questionnaire",
             "counting_rule",
         ]
+
+    def get_meeting_dates(self, cycle: ReportingCycle) -> str:
+        # English whatever the request's language: clients read the text the field always held.
+        return cycle.meeting_dates_in("en")
 
     def get_is_open(self, cycle: ReportingCycle) -> bool:
         return cycle.is_open()

@@ -258,12 +258,14 @@ def create_missing_cycles(path: str | Path = CYCLES_FILE) -> list[ReportingCycle
     for row in data["cycles"]:
         if row["year"] in existing:
             continue
+        meeting_starts_on, meeting_ends_on = _meeting_dates(path, row)
         created.append(
             ReportingCycle.objects.create(
                 year=row["year"],
                 meeting_type=row["meeting"],
                 meeting_number=row["number"],
-                meeting_dates=row.get("meeting_dates", ""),
+                meeting_starts_on=meeting_starts_on,
+                meeting_ends_on=meeting_ends_on,
                 period_start=datetime.date(row["year"] - 2, 1, 1),
                 period_end=datetime.date(row["year"] - 1, 12, 31),
                 opens_on=row["opens_on"],
@@ -274,3 +276,20 @@ def create_missing_cycles(path: str | Path = CYCLES_FILE) -> list[ReportingCycle
             )
         )
     return created
+
+
+def _meeting_dates(
+    path: str | Path, row: dict
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The row's meeting dates: ISO dates (YAML reads 2026-06-01 as a date), both or neither."""
+    start, end = row.get("meeting_starts_on"), row.get("meeting_ends_on")
+    for value in (start, end):
+        if value is not None and not isinstance(value, datetime.date):
+            raise QuestionnaireFileError(
+                path, f"cycle {row['year']}: meeting dates are ISO dates, not {value!r}"
+            )
+    if (start is None) != (end is None) or (start and end and start > end):
+        raise QuestionnaireFileError(
+            path, f"cycle {row['year']}: the meeting needs a first and a last day, in order"
+        )
+    return start, end

@@ -456,6 +456,8 @@ def fingerprint(report: SummaryReport) -> str:
             report.cycle.year,
             str(report.cycle.due_on),
             report.cycle.meeting_name,
+            str(report.cycle.meeting_starts_on),
+            str(report.cycle.meeting_ends_on),
             report.cycle.questionnaire_id,
         ],
         # State names and region headings print in the lists of States and the annex.

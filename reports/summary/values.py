@@ -57,6 +57,7 @@ PLACEHOLDERS: list[tuple[str, str]] = [
     ("{previous_year}", gettext_lazy("the previous cycle's year")),
     ("{year}", gettext_lazy("the cycle's year")),
     ("{meeting}", gettext_lazy('e.g. "Ninth Biennial Meeting of States"')),
+    ("{meeting_dates}", gettext_lazy('the meeting\'s dates, e.g. "1–5 June 2026"')),
     ("{due_date}", gettext_lazy('e.g. "31 March 2026"')),
     (
         "{region_reports:africa}",
@@ -107,7 +108,7 @@ class StatisticsValues:
                 _("%(placeholder)s is not a placeholder this report knows.")
                 % {"placeholder": f"{{{name}}}"}
             )
-        if self.stats is None and name not in ("year", "meeting", "due_date"):
+        if self.stats is None and name not in ("year", "meeting", "meeting_dates", "due_date"):
             raise WordingError(
                 _("%(placeholder)s: the statistics of %(year)s have not been compiled yet.")
                 % {"placeholder": f"{{{name}}}", "year": self.cycle.year}
@@ -228,6 +229,14 @@ class StatisticsValues:
         with translation.override(django_language(document_language())):
             name = self.cycle.meeting_name
         return capitalize_first(name) if start else name
+
+    def value_meeting_dates(self, args, start):
+        if self.cycle.meeting_starts_on is None:
+            raise WordingError(
+                _("%(placeholder)s: the meeting's dates of %(year)s are not set yet.")
+                % {"placeholder": "{meeting_dates}", "year": self.cycle.year}
+            )
+        return self.cycle.meeting_dates_in()  # UN style in the document's language
 
     def value_due_date(self, args, start):
         return un_date(self.cycle.due_on)  # UN style in the document's language
