@@ -41,6 +41,7 @@ from reports.files import (
     FileKindRefused,
     FileRefused,
     FileTooLarge,
+    download_response,
 )
 from reports.models import Answer, Attachment, NationalReport, Question, Revision
 from reports.report_forms import jsonable
@@ -815,14 +816,7 @@ class AttachmentDownload(ReportApiView):
     def get(self, request, pk: int, aid: int) -> FileResponse:
         report = access.report_for(request.user, pk)
         attachment = get_object_or_404(report.attachments, pk=aid)
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return download_response(attachment)
 
 
 class AttachmentDetail(ReportApiView):

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
 from django.db.models import Max
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -30,7 +29,12 @@ from django.views.decorators.http import require_POST, require_safe
 from countries.models import Country
 from reports import access
 from reports.answers import AnswerValidationError, clean_answer
-from reports.files import ACCEPTED_EXTENSIONS, MAX_ATTACHMENT_BYTES, FileRefused
+from reports.files import (
+    ACCEPTED_EXTENSIONS,
+    MAX_ATTACHMENT_BYTES,
+    FileRefused,
+    download_response,
+)
 from reports.form_html import DJANGO_LANGUAGE, RTL, question_html
 from reports.models import (
     NationalReport,
@@ -706,14 +710,7 @@ def upload_attachment(request: HttpRequest, report_id: int, question_code: str) 
 def download_attachment(request: HttpRequest, report_id: int, attachment_id: int):
     report = access.report_for(request.user, report_id)
     attachment = get_object_or_404(report.attachments, pk=attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(attachment)
 
 
 @login_required
