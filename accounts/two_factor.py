@@ -174,29 +174,28 @@ def check_code(*, user, code: str) -> CodeCheck:
     if not typed:
         return CodeCheck()
     if typed.isdigit():
-        device = app_device(user)
-        if device is None:
-            return CodeCheck()
-        allowed, info = device.verify_is_allowed()
-        if not allowed:
-            return CodeCheck(wait_seconds=_seconds_until((info or {}).get("locked_until")))
-        with transaction.atomic():
-            device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-            if device.verify_token(typed):
-                return CodeCheck(device=device)
-        return CodeCheck()
-    device = recovery_device(user)
+        return _check_with(app_device(user), typed)
+    checked = _check_with(recovery_device(user), typed)
+    if checked.device is None:
+        return checked
+    # The recovery device deleted the code as it verified it: it cannot be used again.
+    left = checked.device.token_set.count()
+    security_log.info("recovery code used user=%s left=%s", user.pk, left)
+    return CodeCheck(device=checked.device, used_recovery_code=True, recovery_codes_left=left)
+
+
+def _check_with(device, typed: str) -> CodeCheck:
+    """One device's verdict on a code: django-otp's wait after wrong codes first, then the code,
+    checked with the device row locked so two requests cannot both use one code."""
     if device is None:
         return CodeCheck()
     allowed, info = device.verify_is_allowed()
     if not allowed:
         return CodeCheck(wait_seconds=_seconds_until((info or {}).get("locked_until")))
     with transaction.atomic():
-        device = StaticDevice.objects.select_for_update().get(pk=device.pk)
-        if device.verify_token(typed):  # deletes the code: it cannot be used again
-            left = device.token_set.count()
-            security_log.info("recovery code used user=%s left=%s", user.pk, left)
-            return CodeCheck(device=device, used_recovery_code=True, recovery_codes_left=left)
+        locked = type(device).objects.select_for_update().get(pk=device.pk)
+        if locked.verify_token(typed):
+            return CodeCheck(device=locked)
     return CodeCheck()
 
 
