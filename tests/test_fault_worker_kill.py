@@ -231,30 +231,6 @@ def unacknowledged(server: RedisServer) -> int:
 # -- the data -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def compiled(open_cycle):
-    """Three accepted reports (Ghana, Benin, France), compiled once in this process."""
-    from reports.statistics.compile import compile_cycle
-    from tests.helpers import accepted_snapshot as accepted
-
-    accepted(
-        open_cycle,
-        "GHA",
-        {
-            "1.1": "yes",
-            "9.3": 4,
-            "9.4": 12,
-            "9.5": 10,
-            "10.1": "yes",
-            "10.1.1": [{"topic": "ddr", "description": "Reintegration"}],
-        },
-    )
-    accepted(open_cycle, "BEN", {"1.1": "no", "9.3": 1, "9.4": 0, "9.5": 0})
-    accepted(open_cycle, "FRA", {"1.1": "yes", "9.3": 30, "9.4": 2, "9.5": 2})
-    compile_cycle(open_cycle)
-    return open_cycle
-
-
 def statistics_of(cycle) -> dict:
     """Every stored number of the cycle, without row ids and times (what a rerun may change)."""
     from reports.models import CycleStatistics

@@ -13,12 +13,10 @@ from reports.models import (
     SummaryParagraph,
     SummaryReport,
 )
-from reports.statistics.compile import compile_cycle
 from reports.summary import services
 from reports.summary.document import build_document, fingerprint, load_report
 from reports.summary.numbers import state_list, un_number, un_percent
 from reports.summary.wording import Footnotes, fill, paragraph_html
-from tests.helpers import accepted_snapshot as accepted
 
 # -- numbers and lists (no database) ----------------------------------------------------------
 
@@ -88,27 +86,6 @@ def test_markup_escapes_everything_typed():
 
 
 # -- the document -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def compiled(open_cycle):
-    # Ghana and Benin (Africa) and France (Europe) reported; Ghana and France have an agency.
-    accepted(
-        open_cycle,
-        "GHA",
-        {
-            "1.1": "yes",
-            "9.3": 4,
-            "9.4": 12,
-            "9.5": 10,
-            "10.1": "yes",
-            "10.1.1": [{"topic": "ddr", "description": "Reintegration"}],
-        },
-    )
-    accepted(open_cycle, "BEN", {"1.1": "no", "9.3": 1, "9.4": 0, "9.5": 0})
-    accepted(open_cycle, "FRA", {"1.1": "yes", "9.3": 30, "9.4": 2, "9.5": 2})
-    compile_cycle(open_cycle)
-    return open_cycle
 
 
 @pytest.fixture
