@@ -26,8 +26,7 @@ from tests import test_summary_report
 from tests.conftest import fill_required
 from tests.factories import save_answers
 
-# The summary report fixtures: a compiled cycle (Ghana, Benin and France reported) and its report.
-compiled = test_summary_report.compiled
+# The summary report fixture (a compiled cycle, `compiled`, comes from conftest).
 summary = test_summary_report.summary
 
 # -- names of States --------------------------------------------------------------------------
